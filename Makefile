@@ -1,0 +1,53 @@
+# Every target sets itself up on a fresh clone: a virtual environment, the Python
+# dependencies, and (unless NEO4J_URI is set) a local Neo4j fetched from Maven Central.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TKG := $(BIN)/tkg
+DATASET := data/north-korea-russia-2024.yaml
+TEST_ENV := TKG_INSTANCE=test NEO4J_URI= NEO4J_HEAP=1g NEO4J_PAGECACHE=1g
+
+.PHONY: install run test lint stop bench schema clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+.env: | install
+	$(TKG) env init
+
+run: install .env
+	$(TKG) neo4j start
+	$(TKG) schema apply
+	$(TKG) load $(DATASET)
+	$(TKG) serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# The test instance has its own ports and data folder: `make test` never touches what
+# `make run` serves. It is stopped afterwards whatever the outcome.
+test: install .env lint
+	$(TEST_ENV) $(TKG) neo4j start
+	status=0; $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
+	$(TEST_ENV) $(TKG) neo4j stop; exit $$status
+
+bench: install .env
+	$(TEST_ENV) $(TKG) neo4j start
+	status=0; $(TEST_ENV) $(BIN)/python -m bench $(BENCH_ARGS) || status=$$?; \
+	$(TEST_ENV) $(TKG) neo4j stop; exit $$status
+
+stop:
+	-@pkill -f 'uvicorn.*app.main:create_app' 2>/dev/null; true
+	-@[ -x $(TKG) ] && $(TKG) neo4j stop; true
+	-@[ -x $(TKG) ] && TKG_INSTANCE=test NEO4J_URI= $(TKG) neo4j stop; true
+
+clean: stop
+	rm -rf $(VENV) ops/neo4j/runtime .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,118 @@
+"""One problem body (RFC 9457) for every error the API returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph_schema.errors import (
+    DatabaseUnavailableError,
+    InvalidQueryError,
+    NotFoundError,
+    QueryTimeoutError,
+    TkgError,
+)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class InvalidParam(BaseModel):
+    name: str = Field(description="The query parameter or field at fault.")
+    value: Any = Field(default=None, description="The value given.")
+    reason: str = Field(description="Why it was refused.")
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    type: str = Field(default="about:blank", description="A URI naming the kind of problem.")
+    title: str = Field(description="Short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong in this request.")
+    instance: str | None = Field(default=None, description="The request path.")
+    invalid_params: list[InvalidParam] | None = Field(
+        default=None, description="Each bad parameter, for 422 answers."
+    )
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    kind: str,
+    invalid_params: list[InvalidParam] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=f"/problems/{kind}",
+        title=title,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        invalid_params=invalid_params,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Unknown actor, event or fact."},
+    422: {"model": Problem, "description": "A parameter is malformed; the body names it."},
+    503: {"model": Problem, "description": "Neo4j is unreachable."},
+    504: {"model": Problem, "description": "The query ran past its time budget."},
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotFoundError)
+    def not_found(request: Request, error: NotFoundError) -> JSONResponse:
+        return problem_response(request, 404, f"Unknown {error.kind}", str(error), "not-found")
+
+    @app.exception_handler(InvalidQueryError)
+    def invalid_query(request: Request, error: InvalidQueryError) -> JSONResponse:
+        param = InvalidParam(name=error.field, value=error.value, reason=error.reason)
+        return problem_response(
+            request, 422, "Invalid parameter", str(error), "invalid-parameter", [param]
+        )
+
+    @app.exception_handler(RequestValidationError)
+    def validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        params = [
+            InvalidParam(
+                name=".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]),
+                value=item.get("input"),
+                reason=item["msg"],
+            )
+            for item in error.errors()
+        ]
+        detail = "; ".join(f"{p.name}={p.value!r}: {p.reason}" for p in params)
+        return problem_response(
+            request, 422, "Invalid parameter", detail, "invalid-parameter", params
+        )
+
+    @app.exception_handler(DatabaseUnavailableError)
+    @app.exception_handler(ServiceUnavailable)
+    @app.exception_handler(SessionExpired)
+    def unavailable(request: Request, error: Exception) -> JSONResponse:
+        return problem_response(request, 503, "Neo4j unavailable", str(error), "neo4j-unavailable")
+
+    @app.exception_handler(QueryTimeoutError)
+    def timeout(request: Request, error: QueryTimeoutError) -> JSONResponse:
+        return problem_response(request, 504, "Query timed out", str(error), "query-timeout")
+
+    @app.exception_handler(TkgError)
+    def other(request: Request, error: TkgError) -> JSONResponse:
+        return problem_response(request, 400, "Bad request", str(error), "bad-request")
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem_response(
+            request, error.status_code, str(error.detail), str(error.detail), "http-error"
+        )

@@ -1,0 +1,175 @@
+"""`tkg`: run the local Neo4j, apply the schema, load data, serve the API."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from app.core.config import REPO_ROOT, Settings, get_settings
+from app.core.neo4j_server import LocalNeo4j, Neo4jServerError
+
+app = typer.Typer(no_args_is_help=True, help=__doc__)
+neo4j_app = typer.Typer(no_args_is_help=True, help="The local Neo4j server (no Docker needed).")
+schema_app = typer.Typer(no_args_is_help=True, help="Constraints and indexes.")
+env_app = typer.Typer(no_args_is_help=True, help="The .env file of a local set-up.")
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(schema_app, name="schema")
+app.add_typer(env_app, name="env")
+console = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=1)
+
+
+@env_app.command("init")
+def env_init() -> None:
+    """Write `.env` with a generated Neo4j password, unless it exists or NEO4J_URI is set."""
+    env_file = REPO_ROOT / ".env"
+    if env_file.exists():
+        console.print(f"{env_file} exists; left as it is")
+        return
+    if os.environ.get("NEO4J_URI"):
+        console.print("NEO4J_URI is set: using that Neo4j, no .env written")
+        return
+    env_file.write_text(
+        "# Written by `make run` on first run; git-ignored. Edit freely.\n"
+        f"NEO4J_PASSWORD={secrets.token_urlsafe(18)}\n"
+        "NEO4J_USER=neo4j\nNEO4J_DATABASE=neo4j\nAPI_HOST=127.0.0.1\nAPI_PORT=8000\n",
+        encoding="utf-8",
+    )
+    env_file.chmod(0o600)
+    console.print(f"wrote {env_file} with a generated password")
+
+
+def _local(settings: Settings) -> LocalNeo4j | None:
+    if not settings.manages_local_neo4j:
+        console.print(f"NEO4J_URI is set ({settings.neo4j_uri}): no local Neo4j is managed")
+        return None
+    return LocalNeo4j(settings)
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Fetch Neo4j from Maven Central if needed, start it, and wait until Bolt answers."""
+    settings = get_settings()
+    server = _local(settings)
+    if server is None:
+        return
+    try:
+        started, seconds = server.start()
+    except Neo4jServerError as error:
+        raise _fail(str(error)) from error
+    state = "started" if started else "already running"
+    console.print(
+        f"Neo4j ({settings.tkg_instance}) {state} in {seconds:.1f} s: "
+        f"bolt://127.0.0.1:{settings.bolt_port}, browser http://127.0.0.1:{settings.http_port}/browser/"
+    )
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j cleanly."""
+    server = _local(get_settings())
+    if server is None:
+        return
+    console.print("Neo4j stopped" if server.stop() else "Neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j runs, with its pid and ports."""
+    server = _local(get_settings())
+    if server is None:
+        return
+    status = server.status()
+    if status.running:
+        console.print(f"running (pid {status.pid}) bolt {status.bolt_port} http {status.http_port}")
+    else:
+        console.print("not running")
+        raise typer.Exit(code=3)
+
+
+@neo4j_app.command("wipe")
+def neo4j_wipe() -> None:
+    """Delete the stopped local instance's data."""
+    server = _local(get_settings())
+    if server is None:
+        return
+    try:
+        server.wipe()
+    except Neo4jServerError as error:
+        raise _fail(str(error)) from error
+
+
+@schema_app.command("apply")
+def schema_apply() -> None:
+    """Create every constraint and index that is missing, and wait for them to be online."""
+    from app.main import open_driver
+    from graph_schema.ddl import apply_schema
+
+    settings = get_settings()
+    with open_driver(settings) as driver:
+        count = apply_schema(driver, settings.neo4j_database)
+    console.print(f"schema applied: {count} statements, all indexes online")
+
+
+@app.command("load")
+def load(
+    path: Annotated[
+        Path, typer.Argument(help="A curated YAML/JSON file, or a bulk data file or folder.")
+    ],
+    data_format: Annotated[
+        str, typer.Option("--format", help="curated, or a bulk format; auto-detected when omitted.")
+    ] = "auto",
+    batch_size: Annotated[int, typer.Option(help="Rows per write transaction.")] = 5000,
+) -> None:
+    """Validate a data file whole, then write it in batched, idempotent transactions."""
+    from app.main import open_driver
+    from graph_schema.errors import TkgError
+    from loaders.curated import CuratedLoadError, load_curated_file
+
+    settings = get_settings()
+    if data_format not in ("auto", "curated") or (
+        data_format == "auto" and path.suffix.lower() not in (".yaml", ".yml", ".json")
+    ):
+        raise _fail(f"{path}: only the curated format (.yaml, .yml, .json) is supported so far")
+    with open_driver(settings) as driver:
+        try:
+            summary = load_curated_file(
+                driver, settings.neo4j_database, path, batch_size=batch_size, progress=True
+            )
+        except CuratedLoadError as error:
+            for problem in error.problems:
+                console.print(f"[red]{problem}[/]")
+            raise _fail(f"{path}: {len(error.problems)} problem(s); nothing was written") from error
+        except TkgError as error:
+            raise _fail(str(error)) from error
+    console.print(summary.render())
+
+
+@app.command("serve")
+def serve(
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve the API (default http://127.0.0.1:8000; OpenAPI at /docs)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=settings.api_host,
+        port=settings.api_port,
+        reload=reload,
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,85 @@
+"""The one settings class: from the environment, else the git-ignored `.env` at the repo root."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Local instances keep apart: `make test` must never touch what `make run` serves.
+LOCAL_PORTS: dict[str, tuple[int, int]] = {"dev": (7687, 7474), "test": (7688, 7475)}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=REPO_ROOT / ".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    neo4j_uri: str | None = Field(
+        default=None,
+        description="Bolt URI of an existing Neo4j. Unset: the project starts its own.",
+    )
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = Field(
+        default=SecretStr(""), description="Set in .env by `make run` on first run."
+    )
+    neo4j_database: str = "neo4j"
+
+    tkg_instance: Literal["dev", "test"] = Field(
+        default="dev", description="Which local Neo4j instance to use when NEO4J_URI is unset."
+    )
+    neo4j_bolt_port: int | None = Field(default=None, description="Local Bolt port override.")
+    neo4j_http_port: int | None = Field(default=None, description="Local HTTP port override.")
+    neo4j_heap: str = Field(default="2g", description="Heap of the local Neo4j.")
+    neo4j_pagecache: str = Field(default="2g", description="Page cache of the local Neo4j.")
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    query_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Time budget of one API query; past it the API answers 504."
+    )
+    neo4j_retry_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        description="How long the driver retries a transaction on transient errors.",
+    )
+    apply_schema_on_startup: bool = True
+
+    @field_validator("neo4j_uri", mode="before")
+    @classmethod
+    def _blank_uri_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _password_when_remote(self) -> Settings:
+        if self.neo4j_uri and not self.neo4j_password.get_secret_value():
+            raise ValueError("NEO4J_PASSWORD must be set when NEO4J_URI points at a Neo4j")
+        return self
+
+    @property
+    def manages_local_neo4j(self) -> bool:
+        return self.neo4j_uri is None
+
+    @property
+    def bolt_port(self) -> int:
+        return self.neo4j_bolt_port or LOCAL_PORTS[self.tkg_instance][0]
+
+    @property
+    def http_port(self) -> int:
+        return self.neo4j_http_port or LOCAL_PORTS[self.tkg_instance][1]
+
+    @property
+    def bolt_uri(self) -> str:
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.bolt_port}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

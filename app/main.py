@@ -1,0 +1,74 @@
+"""Builds the FastAPI app: settings, driver, schema, routes, problem handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import neo4j
+from fastapi import FastAPI
+from neo4j.exceptions import DriverError, Neo4jError
+
+from app.api.main import api_router
+from app.api.problems import install_problem_handlers
+from app.core.config import Settings, get_settings
+from graph_schema.ddl import apply_schema
+
+logger = logging.getLogger("tkg")
+
+DESCRIPTION = """
+Dated, sourced relationships between states, leaders, armed forces and organisations.
+
+Every fact has a **valid time** (when it was true in the world, with its precision: day,
+month or year), a **transaction time** (when the graph recorded or retracted it), its
+**sources**, and a **status** derived from the claims about it: asserted, contested, denied
+or confirmed. A query without a date answers *now*; `at`, `from`/`to` and `known_at` ask
+about another day, a window, or what the graph held on a past day.
+
+Errors are RFC 9457 problem bodies (`application/problem+json`).
+"""
+
+
+def open_driver(settings: Settings) -> neo4j.Driver:
+    return neo4j.GraphDatabase.driver(
+        settings.bolt_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        connection_acquisition_timeout=10.0,
+        connection_timeout=5.0,
+        # An analyst waiting on an answer is better served by a prompt 503 than by 30 s
+        # of retries against a Neo4j that is down.
+        max_transaction_retry_time=settings.neo4j_retry_seconds,
+        # Absent optional properties (retracted_at) are normal here, not typos to warn about.
+        notifications_min_severity="OFF",
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        driver = open_driver(settings)
+        app.state.driver = driver
+        if settings.apply_schema_on_startup:
+            try:
+                apply_schema(driver, settings.neo4j_database)
+            except (Neo4jError, DriverError, OSError) as error:
+                # Start anyway: /health then says 503 and why, which beats a dead process.
+                logger.warning("schema not applied, Neo4j unreachable: %s", error)
+        try:
+            yield
+        finally:
+            driver.close()
+
+    app = FastAPI(
+        title="Temporal knowledge graph of conflicts and alliances",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.include_router(api_router)
+    return app

@@ -1,0 +1,86 @@
+"""Every constraint and index, as one list of named, idempotent statements.
+
+Applied by the API's lifespan and by `tkg schema apply`. Index creation returns before the
+index is ready, so `apply_schema` waits for them to come online.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import neo4j
+
+from graph_schema.vocabulary import FactType, Label, StructuralType
+
+
+@dataclass(frozen=True)
+class SchemaStatement:
+    name: str
+    cypher: str
+
+
+def _node_unique(label: Label, prop: str = "id") -> SchemaStatement:
+    name = f"{label.value.lower()}_{prop}_unique"
+    return SchemaStatement(
+        name,
+        f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label.value}) REQUIRE n.{prop} IS UNIQUE",
+    )
+
+
+def _node_range(label: Label, prop: str) -> SchemaStatement:
+    name = f"{label.value.lower()}_{prop}"
+    return SchemaStatement(
+        name, f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label.value}) ON (n.{prop})"
+    )
+
+
+def _rel_range(rel_type: str, prop: str) -> SchemaStatement:
+    name = f"rel_{rel_type.lower()}_{prop}"
+    return SchemaStatement(
+        name, f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.{prop})"
+    )
+
+
+def schema_statements() -> list[SchemaStatement]:
+    statements = [
+        _node_unique(Label.ACTOR),
+        _node_unique(Label.EVENT),
+        _node_unique(Label.SOURCE),
+        _node_unique(Label.LOCATION),
+        _node_unique(Label.WEAPON_SYSTEM),
+        _node_unique(Label.CLAIM),
+        _node_unique(Label.DATASET),
+        _node_unique(Label.ALIAS, "key"),
+        _node_range(Label.ACTOR, "kind"),
+        _node_range(Label.ACTOR, "country"),
+        _node_range(Label.EVENT, "date_from"),
+        _node_range(Label.EVENT, "date_to"),
+        _node_range(Label.EVENT, "kind"),
+        _node_range(Label.CLAIM, "fact_id"),
+        SchemaStatement(
+            "actor_names_fulltext",
+            "CREATE FULLTEXT INDEX actor_names_fulltext IF NOT EXISTS "
+            "FOR (n:Actor|Alias) ON EACH [n.name]",
+        ),
+    ]
+    # Facts are found by id (reloads, corrections, claims) and by validity (as-of and
+    # window queries); range indexes are per relationship type, so one set per type.
+    for fact_type in FactType:
+        for prop in ("id", "valid_from", "valid_to"):
+            statements.append(_rel_range(fact_type.value, prop))
+    statements.append(_rel_range(StructuralType.PARTICIPATED_IN.value, "role"))
+    return statements
+
+
+def apply_schema(driver: neo4j.Driver, database: str, timeout_seconds: float = 300.0) -> int:
+    """Create whatever is missing and wait until every index is online.
+
+    Returns:
+        How many statements were run (all of them: each is idempotent).
+    """
+    statements = schema_statements()
+    with driver.session(database=database) as session:
+        for statement in statements:
+            session.run(statement.cypher).consume()
+        session.run("CALL db.awaitIndexes($timeout)", timeout=int(timeout_seconds)).consume()
+    return len(statements)

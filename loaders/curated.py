@@ -1,0 +1,524 @@
+"""Load a curated dataset: validate the whole file, then write it idempotently.
+
+Nothing is written unless the whole file is valid. Writes MERGE on stable ids, so a reload
+changes nothing and a load cut off midway, run again, ends where one clean load would.
+Facts keep transaction time: a fact whose content changed between loads is retracted
+(`retracted_at`) and recorded anew as the next version, and a fact the file no longer holds
+is retracted, so "what did the graph hold on day X" stays answerable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import yaml
+from pydantic import BaseModel, ValidationError
+from rich.progress import Progress
+
+from graph_schema.errors import TkgError
+from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, Precision, utc_now
+from graph_schema.vocabulary import FactType, Stance, derive_status
+from loaders.curated_format import (
+    ActorEntry,
+    ClaimEntry,
+    CuratedDataset,
+    EventEntry,
+    FactEntry,
+    check_references,
+)
+from queries import writes
+
+Loc = tuple[str | int, ...]
+
+
+class Problem(BaseModel):
+    """One thing wrong with an input file, located as precisely as the file allows."""
+
+    file: str
+    line: int | None
+    entry: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.entry}: {self.field}: {self.message}"
+
+
+class CuratedLoadError(TkgError):
+    """The file is invalid; every problem is listed and nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the input")
+        self.problems = problems
+
+
+@dataclass
+class LoadSummary:
+    dataset: str
+    counts: dict[str, int] = field(default_factory=dict)
+    facts_created: int = 0
+    facts_unchanged: int = 0
+    facts_retracted: int = 0
+
+    def render(self) -> str:
+        parts = ", ".join(f"{count} {name}" for name, count in self.counts.items())
+        return (
+            f"loaded {self.dataset}: {parts}; facts: {self.facts_created} recorded, "
+            f"{self.facts_unchanged} unchanged, {self.facts_retracted} retracted"
+        )
+
+
+# -- reading and validation ------------------------------------------------------------
+
+
+def _yaml_lines(node: yaml.Node, path: Loc, lines: dict[Loc, int]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines[(*path, key.value)] = key.start_mark.line + 1
+            _yaml_lines(value, (*path, key.value), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _yaml_lines(item, (*path, index), lines)
+
+
+def read_document(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """Parse YAML or JSON, with the line of every key and item where YAML gives it.
+
+    Raises:
+        CuratedLoadError: the file cannot be read or parsed.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CuratedLoadError(
+            [
+                Problem(
+                    file=str(path),
+                    line=None,
+                    entry="file",
+                    field="-",
+                    message=f"cannot read: {error}",
+                )
+            ]
+        ) from error
+    lines: dict[Loc, int] = {}
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text), lines
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _yaml_lines(node, (), lines)
+        return yaml.safe_load(text), lines
+    except (yaml.YAMLError, json.JSONDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else getattr(error, "lineno", None)
+        raise CuratedLoadError(
+            [
+                Problem(
+                    file=str(path),
+                    line=line,
+                    entry="file",
+                    field="-",
+                    message=f"not valid {path.suffix.lstrip('.')}: {error}",
+                )
+            ]
+        ) from error
+
+
+def _locate(path: Path, raw: Any, loc: Loc, lines: dict[Loc, int], message: str) -> Problem:
+    # The entry is the first two parts of loc (section, index); the rest is the field.
+    entry = str(loc[0]) if loc else "document"
+    field_loc = loc[1:]
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        entry = f"{loc[0]}[{loc[1]}]"
+        field_loc = loc[2:]
+        try:
+            entry_id = raw[loc[0]][loc[1]].get("id")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            entry_id = None
+        if entry_id:
+            entry += f" (id {entry_id})"
+    line = None
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            line = lines[loc[:cut]]
+            break
+    field_name = ".".join(str(part) for part in field_loc) or "-"
+    return Problem(file=str(path), line=line, entry=entry, field=field_name, message=message)
+
+
+def validate_document(path: Path, raw: Any, lines: dict[Loc, int]) -> CuratedDataset:
+    """Validate the whole document; every problem is reported, not only the first.
+
+    Raises:
+        CuratedLoadError: at least one problem.
+    """
+    try:
+        data = CuratedDataset.model_validate(raw)
+    except ValidationError as error:
+        problems = [
+            _locate(
+                path,
+                raw,
+                tuple(item["loc"]),
+                lines,
+                item["msg"]
+                + (
+                    f" (got {item['input']!r})"
+                    if item["type"] != "missing" and not isinstance(item["input"], dict | list)
+                    else ""
+                ),
+            )
+            for item in error.errors()
+        ]
+        raise CuratedLoadError(problems) from error
+    problems = [_locate(path, raw, p.loc, lines, p.msg) for p in check_references(data)]
+    problems += [_locate(path, raw, loc, lines, msg) for loc, msg in _alias_conflicts(data.actors)]
+    if problems:
+        raise CuratedLoadError(problems)
+    return data
+
+
+def _alias_conflicts(actors: list[ActorEntry]) -> list[tuple[Loc, str]]:
+    owner: dict[str, str] = {}
+    conflicts: list[tuple[Loc, str]] = []
+    for index, actor in enumerate(actors):
+        for alias_index, alias in enumerate(actor.aliases):
+            key = alias_key(alias)
+            if owner.setdefault(key, actor.id) != actor.id:
+                conflicts.append(
+                    (
+                        (("actors", index, "aliases", alias_index)),
+                        f"alias {alias!r} already names {owner[key]!r}",
+                    )
+                )
+    return conflicts
+
+
+def alias_key(name: str) -> str:
+    """Aliases match case- and space-insensitively."""
+    return " ".join(name.casefold().split())
+
+
+def parse_file(path: Path) -> CuratedDataset:
+    raw, lines = read_document(path)
+    return validate_document(path, raw, lines)
+
+
+# -- mapping to graph rows --------------------------------------------------------------
+
+
+def _bounds(start: PartialDate | None, end: PartialDate | None) -> dict[str, Any]:
+    return {
+        "valid_from": start.first_day if start else OPEN_START,
+        "valid_from_precision": str(start.precision) if start else str(Precision.OPEN),
+        "valid_to": end.last_day if end else OPEN_END,
+        "valid_to_precision": str(end.precision) if end else str(Precision.OPEN),
+    }
+
+
+def fact_props(fact: FactEntry, dataset: str) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "id": fact.id,
+        "dataset": dataset,
+        **_bounds(fact.valid_from, fact.valid_to),
+        "event_id": fact.event,
+        "sources": list(fact.sources),
+        "confidence": fact.confidence,
+        "role": fact.role,
+        "description": fact.description or None,
+    }
+    canonical = json.dumps(
+        {"type": fact.type.value, "source": fact.source, "target": fact.target, **props},
+        sort_keys=True,
+        default=str,
+    )
+    props["content_hash"] = hashlib.sha256(canonical.encode()).hexdigest()
+    props["status"] = "asserted"
+    props["retracted_at"] = None
+    return {key: value for key, value in props.items() if value is not None}
+
+
+def _event_row(event: EventEntry, dataset: str) -> dict[str, Any]:
+    props = {
+        "name": event.name,
+        "kind": event.kind.value,
+        "dataset": dataset,
+        "date_from": event.date.first_day,
+        "date_precision": str(event.date.precision),
+        "date_to": (event.end or event.date).last_day,
+        "date_to_precision": str((event.end or event.date).precision),
+        "description": event.description,
+    }
+    return {
+        "id": event.id,
+        "props": props,
+        "location": event.location,
+        "participants": [p.model_dump() for p in event.participants],
+        "sources": list(event.sources),
+        "weapons": list(event.weapons),
+    }
+
+
+def _claim_row(claim: ClaimEntry, dataset: str, actor_ids: set[str]) -> dict[str, Any]:
+    props = {
+        "stance": claim.stance.value,
+        "fact_id": claim.fact,
+        "event_id": claim.event,
+        "date": claim.date.first_day,
+        "date_precision": str(claim.date.precision),
+        "quote": claim.quote,
+        "dataset": dataset,
+        "claimant_id": claim.claimant,
+        "reported_in": list(claim.reported_in),
+    }
+    return {
+        "id": claim.id,
+        "props": {k: v for k, v in props.items() if v is not None},
+        "claimant": claim.claimant,
+        "claimant_kind": "actor" if claim.claimant in actor_ids else "source",
+        "event": claim.event,
+        "reported_in": list(claim.reported_in),
+    }
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def write_dataset(
+    driver: neo4j.Driver,
+    database: str,
+    data: CuratedDataset,
+    *,
+    batch_size: int = 1000,
+    progress: bool = False,
+    now: datetime | None = None,
+) -> LoadSummary:
+    """Write a validated dataset. Safe to repeat, and to rerun after an interrupted run."""
+    now = now or utc_now()
+    ds = data.dataset.id
+    summary = LoadSummary(dataset=ds)
+    actor_ids = {actor.id for actor in data.actors}
+
+    steps: list[tuple[str, Any, list[dict[str, Any]]]] = [
+        (
+            "sources",
+            writes.MERGE_SOURCES,
+            [
+                {
+                    "id": s.id,
+                    "props": {
+                        "name": s.name,
+                        "kind": s.kind.value,
+                        "url": s.url,
+                        "published": s.published.first_day if s.published else None,
+                        "description": s.description,
+                        "dataset": ds,
+                    },
+                }
+                for s in data.sources
+            ],
+        ),
+        (
+            "actors",
+            writes.MERGE_ACTORS,
+            [
+                {
+                    "id": a.id,
+                    "props": {
+                        "name": a.name,
+                        "kind": a.kind.value,
+                        "aliases": a.aliases,
+                        "description": a.description,
+                        "dataset": ds,
+                    },
+                }
+                for a in data.actors
+            ],
+        ),
+        (
+            "part_of",
+            writes.MERGE_PART_OF,
+            [{"child": a.id, "parent": a.part_of} for a in data.actors if a.part_of],
+        ),
+        (
+            "aliases",
+            writes.MERGE_ALIASES,
+            [
+                {"actor": a.id, "key": alias_key(name), "name": name}
+                for a in data.actors
+                for name in [a.name, *a.aliases]
+            ],
+        ),
+        (
+            "locations",
+            writes.MERGE_LOCATIONS,
+            [
+                {
+                    "id": loc.id,
+                    "country": loc.country,
+                    "props": {
+                        "name": loc.name,
+                        "kind": loc.kind,
+                        "aliases": loc.aliases,
+                        "dataset": ds,
+                    },
+                }
+                for loc in data.locations
+            ],
+        ),
+        (
+            "weapon_systems",
+            writes.MERGE_WEAPONS,
+            [
+                {
+                    "id": w.id,
+                    "produced_by": w.produced_by,
+                    "props": {"name": w.name, "kind": w.kind, "dataset": ds},
+                }
+                for w in data.weapon_systems
+            ],
+        ),
+        ("events", writes.MERGE_EVENTS, [_event_row(e, ds) for e in data.events]),
+        ("claims", writes.MERGE_CLAIMS, [_claim_row(c, ds, actor_ids) for c in data.claims]),
+    ]
+    total = sum(len(rows) for _, _, rows in steps) + len(data.facts)
+    with Progress(disable=not progress, transient=True) as bar:
+        task = bar.add_task(f"loading {ds}", total=total)
+        writes.write_one(
+            driver,
+            database,
+            writes.MERGE_DATASET,
+            id=ds,
+            title=data.dataset.title,
+            description=data.dataset.description,
+            published=data.dataset.published,
+            source_document=data.dataset.source_document,
+        )
+        for name, cypher, rows in steps:
+            writes.run_batches(driver, database, cypher, rows, batch_size, now)
+            summary.counts[name] = len(rows)
+            bar.advance(task, len(rows))
+        _write_facts(driver, database, data, ds, batch_size, now, summary)
+        bar.advance(task, len(data.facts))
+    summary.counts["facts"] = len(data.facts)
+    refresh_status(driver, database, data.facts, batch_size, now)
+    return summary
+
+
+def _write_facts(
+    driver: neo4j.Driver,
+    database: str,
+    data: CuratedDataset,
+    ds: str,
+    batch_size: int,
+    now: datetime,
+    summary: LoadSummary,
+) -> None:
+    wanted = {fact.id: fact for fact in data.facts}
+    ids = list(wanted)
+    current: dict[str, dict[str, Any]] = {}
+    stale_by_type: dict[str, list[str]] = defaultdict(list)
+    for fact_type in FactType:
+        for row in writes.read_rows(
+            driver, database, writes.current_facts_query(fact_type), ids=ids
+        ):
+            current[row["id"]] = {**row, "type": fact_type.value}
+        for row in writes.read_rows(
+            driver, database, writes.dataset_facts_query(fact_type), dataset=ds
+        ):
+            if row["id"] not in wanted:
+                stale_by_type[fact_type.value].append(row["id"])
+
+    create_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for fact in data.facts:
+        props = fact_props(fact, ds)
+        old = current.get(fact.id)
+        if (
+            old is not None
+            and old["content_hash"] == props["content_hash"]
+            and old["type"] == fact.type.value
+        ):
+            summary.facts_unchanged += 1
+            continue
+        if old is not None:
+            stale_by_type[old["type"]].append(fact.id)
+        version = (old["version"] + 1) if old is not None else 1
+        create_by_type[fact.type.value].append(
+            {"source": fact.source, "target": fact.target, "props": props, "version": version}
+        )
+
+    for stale_type, stale in stale_by_type.items():
+        _retract(driver, database, stale_type, stale, now)
+        summary.facts_retracted += len([i for i in stale if i not in wanted])
+    for new_type, rows in create_by_type.items():
+        writes.run_batches(
+            driver, database, writes.create_facts_query(new_type), rows, batch_size, now
+        )
+        summary.facts_created += len(rows)
+
+
+def _retract(
+    driver: neo4j.Driver, database: str, fact_type: str, ids: list[str], now: datetime
+) -> None:
+    writes.write_one(driver, database, writes.retract_facts_query(fact_type), ids=ids, now=now)
+
+
+def refresh_status(
+    driver: neo4j.Driver, database: str, facts: list[FactEntry], batch_size: int, now: datetime
+) -> None:
+    """Derive each fact's status from every claim about it that the graph holds."""
+    by_id = {fact.id: fact for fact in facts}
+    claims = writes.read_rows(driver, database, writes.CLAIMS_FOR_FACTS, ids=list(by_id))
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for claim in claims:
+        grouped[claim["fact_id"]].append(claim)
+    rows_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for fact_id, fact in by_id.items():
+        parties = {fact.source, fact.target}
+        fact_claims = grouped.get(fact_id, [])
+        stances = [
+            (Stance(c["stance"]), bool(parties & set(c["claimant_wholes"]))) for c in fact_claims
+        ]
+        rows_by_type[fact.type.value].append(
+            {
+                "id": fact_id,
+                "status": derive_status(stances).value,
+                "asserted_by": sorted(
+                    {c["claimant"] for c in fact_claims if c["stance"] == Stance.ASSERTS}
+                ),
+                "denied_by": sorted(
+                    {c["claimant"] for c in fact_claims if c["stance"] == Stance.DENIES}
+                ),
+            }
+        )
+    for fact_type, rows in rows_by_type.items():
+        writes.run_batches(
+            driver, database, writes.set_fact_status_query(fact_type), rows, batch_size, now
+        )
+
+
+def load_curated_file(
+    driver: neo4j.Driver,
+    database: str,
+    path: Path,
+    *,
+    batch_size: int = 1000,
+    progress: bool = False,
+) -> LoadSummary:
+    """Validate `path` whole, then write it.
+
+    Raises:
+        CuratedLoadError: the file has problems; all are listed and nothing is written.
+    """
+    data = parse_file(path)
+    return write_dataset(driver, database, data, batch_size=batch_size, progress=progress)

@@ -1,0 +1,213 @@
+"""Every write the loaders make: batched `UNWIND` statements that MERGE on stable ids.
+
+Relationship types cannot be parameters, so fact statements are built per type from the
+closed vocabulary, through `safe_identifier`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, LiteralString
+
+import neo4j
+
+from graph_schema.vocabulary import FACT_TYPES, safe_identifier
+
+Row = dict[str, Any]
+
+MERGE_DATASET = """
+MERGE (d:Dataset {id: $id})
+SET d.title = $title, d.description = $description, d.published = $published,
+    d.source_document = $source_document
+"""
+
+MERGE_SOURCES = """
+UNWIND $rows AS row
+MERGE (s:Source {id: row.id})
+SET s += row.props
+"""
+
+MERGE_ACTORS = """
+UNWIND $rows AS row
+MERGE (a:Actor {id: row.id})
+SET a += row.props
+"""
+
+MERGE_PART_OF = """
+UNWIND $rows AS row
+MATCH (child:Actor {id: row.child}), (parent:Actor {id: row.parent})
+MERGE (child)-[:PART_OF]->(parent)
+"""
+
+MERGE_ALIASES = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+MERGE (alias:Alias {key: row.key})
+ON CREATE SET alias.name = row.name
+MERGE (alias)-[:REFERS_TO]->(a)
+"""
+
+MERGE_LOCATIONS = """
+UNWIND $rows AS row
+MERGE (l:Location {id: row.id})
+SET l += row.props
+WITH l, row WHERE row.country IS NOT NULL
+MATCH (c:Actor {id: row.country})
+MERGE (l)-[:LOCATED_IN]->(c)
+"""
+
+MERGE_WEAPONS = """
+UNWIND $rows AS row
+MERGE (w:WeaponSystem {id: row.id})
+SET w += row.props
+WITH w, row WHERE row.produced_by IS NOT NULL
+MATCH (maker:Actor {id: row.produced_by})
+MERGE (w)-[:PRODUCED_BY]->(maker)
+"""
+
+MERGE_EVENTS = """
+UNWIND $rows AS row
+MERGE (e:Event {id: row.id})
+ON CREATE SET e.recorded_at = $now
+SET e += row.props
+WITH e, row
+CALL (e, row) {
+  UNWIND row.participants AS p
+  MATCH (a:Actor {id: p.actor})
+  MERGE (a)-[r:PARTICIPATED_IN]->(e)
+  SET r.role = p.role
+}
+CALL (e, row) {
+  UNWIND row.sources AS source_id
+  MATCH (s:Source {id: source_id})
+  MERGE (e)-[:REPORTED_BY]->(s)
+}
+CALL (e, row) {
+  UNWIND row.weapons AS weapon_id
+  MATCH (w:WeaponSystem {id: weapon_id})
+  MERGE (e)-[:INVOLVED]->(w)
+}
+CALL (e, row) {
+  WITH e, row WHERE row.location IS NOT NULL
+  MATCH (l:Location {id: row.location})
+  MERGE (e)-[:OCCURRED_IN]->(l)
+}
+"""
+
+MERGE_CLAIMS = """
+UNWIND $rows AS row
+MERGE (c:Claim {id: row.id})
+ON CREATE SET c.recorded_at = $now
+SET c += row.props
+WITH c, row
+CALL (c, row) {
+  WITH c, row WHERE row.claimant_kind = "actor"
+  MATCH (claimant:Actor {id: row.claimant})
+  MERGE (claimant)-[:MADE]->(c)
+}
+CALL (c, row) {
+  WITH c, row WHERE row.claimant_kind = "source"
+  MATCH (claimant:Source {id: row.claimant})
+  MERGE (claimant)-[:MADE]->(c)
+}
+CALL (c, row) {
+  WITH c, row WHERE row.event IS NOT NULL
+  MATCH (e:Event {id: row.event})
+  MERGE (c)-[:ABOUT]->(e)
+}
+CALL (c, row) {
+  UNWIND row.reported_in AS source_id
+  MATCH (s:Source {id: source_id})
+  MERGE (c)-[:CITED_IN]->(s)
+}
+"""
+
+CLAIMS_FOR_FACTS = """
+MATCH (c:Claim) WHERE c.fact_id IN $ids
+MATCH (claimant)-[:MADE]->(c)
+RETURN c.fact_id AS fact_id, c.stance AS stance, claimant.id AS claimant,
+       [(claimant)-[:PART_OF*0..4]->(whole:Actor) | whole.id] AS claimant_wholes
+"""
+
+
+def current_facts_query(fact_type: str) -> LiteralString:
+    """Current (unretracted) versions of the given fact ids, of one type."""
+    rel = safe_identifier(fact_type, FACT_TYPES)
+    return f"""
+MATCH (s:Actor)-[r:{rel}]->(t:Actor) WHERE r.id IN $ids AND r.retracted_at IS NULL
+RETURN r.id AS id, r.content_hash AS content_hash, r.version AS version,
+       s.id AS source, t.id AS target, r.dataset AS dataset
+"""
+
+
+def dataset_facts_query(fact_type: str) -> LiteralString:
+    """Current facts of one type that a data set recorded."""
+    rel = safe_identifier(fact_type, FACT_TYPES)
+    return f"""
+MATCH ()-[r:{rel}]->() WHERE r.dataset = $dataset AND r.retracted_at IS NULL
+RETURN r.id AS id
+"""
+
+
+def retract_facts_query(fact_type: str) -> LiteralString:
+    rel = safe_identifier(fact_type, FACT_TYPES)
+    return f"""
+UNWIND $ids AS fact_id
+MATCH ()-[r:{rel} {{id: fact_id}}]->() WHERE r.retracted_at IS NULL
+SET r.retracted_at = $now
+"""
+
+
+def create_facts_query(fact_type: str) -> LiteralString:
+    """New versions of facts of one type; callers retract the old versions first."""
+    rel = safe_identifier(fact_type, FACT_TYPES)
+    return f"""
+UNWIND $rows AS row
+MATCH (s:Actor {{id: row.source}}), (t:Actor {{id: row.target}})
+CREATE (s)-[r:{rel}]->(t)
+SET r = row.props, r.recorded_at = $now, r.version = row.version
+"""
+
+
+def set_fact_status_query(fact_type: str) -> LiteralString:
+    rel = safe_identifier(fact_type, FACT_TYPES)
+    return f"""
+UNWIND $rows AS row
+MATCH ()-[r:{rel} {{id: row.id}}]->() WHERE r.retracted_at IS NULL
+SET r.status = row.status, r.asserted_by = row.asserted_by, r.denied_by = row.denied_by
+"""
+
+
+def run_batches(
+    driver: neo4j.Driver,
+    database: str,
+    cypher: LiteralString,
+    rows: list[Row],
+    batch_size: int,
+    now: datetime,
+    **params: Any,
+) -> int:
+    """Write `rows` through `cypher`, `batch_size` rows per transaction."""
+    written = 0
+    with driver.session(database=database) as session:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+
+            def work(tx: neo4j.ManagedTransaction, batch: list[Row] = batch) -> None:
+                tx.run(cypher, rows=batch, now=now, **params).consume()
+
+            session.execute_write(work)
+            written += len(batch)
+    return written
+
+
+def read_rows(
+    driver: neo4j.Driver, database: str, cypher: LiteralString, **params: Any
+) -> list[Row]:
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        return session.execute_read(lambda tx: [r.data() for r in tx.run(cypher, params)])
+
+
+def write_one(driver: neo4j.Driver, database: str, cypher: LiteralString, **params: Any) -> None:
+    with driver.session(database=database) as session:
+        session.execute_write(lambda tx: tx.run(cypher, params).consume())
