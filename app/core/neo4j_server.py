@@ -139,6 +139,9 @@ class LocalNeo4j:
             "dbms.security.procedures.unrestricted=apoc.*",
             "dbms.security.procedures.allowlist=apoc.*",
             "db.tx_log.rotation.retention_policy=2 days 1G",
+            # Preallocated 256 MB log files per database would be most of a test instance's disk.
+            "db.tx_log.preallocate=false",
+            "db.tx_log.rotation.size=64M",
             "server.logs.gc.enabled=false",
             "dbms.usage_report.enabled=false",
         ]
