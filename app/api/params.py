@@ -1,0 +1,208 @@
+"""Query parameters shared by the v1 routes: time, filters, paging, actor names."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Generic, TypeVar
+
+import neo4j
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+
+from app.api.deps import DriverDep, SettingsDep
+from app.core.config import Settings
+from graph_schema.errors import InvalidQueryError, NotFoundError
+from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, ensure_utc
+from graph_schema.vocabulary import FactType, Status
+from queries.actors import resolve_actor
+from queries.models import FactFilter, TimeScope, end_of_day
+from queries.runner import run_read
+
+T = TypeVar("T")
+
+DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD; a month or year means the whole of it."
+
+
+def parse_partial(field: str, value: str | None) -> PartialDate | None:
+    if value is None or value == "":
+        return None
+    try:
+        return PartialDate.parse(value)
+    except ValueError as error:
+        raise InvalidQueryError(field, value, str(error)) from error
+
+
+def parse_known_at(value: str | None) -> datetime | None:
+    """A date means the end of that day (UTC); a full timestamp is taken as given."""
+    if value is None or value == "":
+        return None
+    if "T" in value:
+        try:
+            return ensure_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError as error:
+            raise InvalidQueryError(
+                "known_at", value, f"not an ISO 8601 timestamp: {error}"
+            ) from error
+    partial = parse_partial("known_at", value)
+    assert partial is not None
+    return end_of_day(partial.last_day)
+
+
+def time_scope(
+    at: Annotated[
+        str | None,
+        Query(
+            description=f"Facts valid on this day (or month, or year). {DATE_HELP}",
+            examples=["2024-07-01"],
+        ),
+    ] = None,
+    from_: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            description=f"Start of a window: facts overlapping it count. {DATE_HELP}",
+            examples=["2024-10"],
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        Query(description=f"End of the window (inclusive). {DATE_HELP}", examples=["2024-10"]),
+    ] = None,
+    known_at: Annotated[
+        str | None,
+        Query(
+            description="Transaction time: answer with what the graph held then (a date means the "
+            "end of that day, UTC; or an ISO timestamp). Default: now.",
+            examples=["2026-01-01"],
+        ),
+    ] = None,
+) -> TimeScope:
+    """`at`, or `from`/`to`, or neither (= today)."""
+    at_date = parse_partial("at", at)
+    start = parse_partial("from", from_)
+    end = parse_partial("to", to)
+    if at_date is not None and (start is not None or end is not None):
+        raise InvalidQueryError("at", at, "give either at, or from/to, not both")
+    known = parse_known_at(known_at)
+    if known is not None and known > datetime.now(UTC):
+        raise InvalidQueryError("known_at", known_at, "is in the future")
+    if at_date is not None:
+        return TimeScope(valid_from=at_date.first_day, valid_to=at_date.last_day, known_at=known)
+    if start is None and end is None:
+        return TimeScope.now().model_copy(update={"known_at": known})
+    first = start.first_day if start else OPEN_START
+    last = end.last_day if end else OPEN_END
+    if first > last:
+        raise InvalidQueryError("to", to, f"is before from={from_}")
+    return TimeScope(valid_from=first, valid_to=last, known_at=known)
+
+
+def fact_filter(
+    type_: Annotated[
+        list[FactType] | None,
+        Query(
+            alias="type",
+            description="Only these relationship types (repeat for several).",
+            examples=[["ALLIED_WITH"]],
+        ),
+    ] = None,
+    status: Annotated[
+        list[Status] | None,
+        Query(
+            description="Only facts with these statuses (repeat for several).",
+            examples=[["contested"]],
+        ),
+    ] = None,
+    min_confidence: Annotated[
+        float | None, Query(ge=0, le=1, description="Only facts at least this confident (0 to 1).")
+    ] = None,
+    rollup: Annotated[
+        str | None,
+        Query(
+            description="`country`: a sub-actor's facts (ministries, forces, offices) count as its "
+            "country's.",
+            examples=["country"],
+        ),
+    ] = None,
+) -> FactFilter:
+    if rollup not in (None, "", "country", "none"):
+        raise InvalidQueryError("rollup", rollup, "must be 'country' or 'none'")
+    return FactFilter(
+        types=type_, statuses=status, min_confidence=min_confidence, rollup=rollup == "country"
+    )
+
+
+TimeScopeDep = Annotated[TimeScope, Depends(time_scope)]
+FactFilterDep = Annotated[FactFilter, Depends(fact_filter)]
+
+
+class Page(BaseModel):
+    offset: int = 0
+    limit: int = 100
+
+
+def page(
+    cursor: Annotated[
+        str | None, Query(description="The `next` value of the previous page.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Items per page.")] = 100,
+) -> Page:
+    if not cursor:
+        return Page(offset=0, limit=limit)
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+        offset = int(decoded["o"])
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as error:
+        raise InvalidQueryError("cursor", cursor, "not a cursor this service issued") from error
+    if offset < 0:
+        raise InvalidQueryError("cursor", cursor, "not a cursor this service issued")
+    return Page(offset=offset, limit=limit)
+
+
+PageDep = Annotated[Page, Depends(page)]
+
+
+def next_cursor(current: Page, returned: int, has_more: bool) -> str | None:
+    if not has_more:
+        return None
+    return base64.urlsafe_b64encode(json.dumps({"o": current.offset + returned}).encode()).decode()
+
+
+class ListPublic(BaseModel, Generic[T]):
+    data: list[T]
+    count: int = Field(description="Items in this page.")
+    next: str | None = Field(description="Cursor for the next page; null on the last.")
+
+
+def paginate(items: list[T], current: Page) -> ListPublic[T]:
+    """Page a list computed whole (grouped answers); queries page in Cypher where they can."""
+    chunk = items[current.offset : current.offset + current.limit]
+    more = current.offset + current.limit < len(items)
+    return ListPublic[T](data=chunk, count=len(chunk), next=next_cursor(current, len(chunk), more))
+
+
+def read(
+    driver: neo4j.Driver, settings: Settings, work: Callable[[neo4j.ManagedTransaction], T]
+) -> T:
+    return run_read(driver, settings.neo4j_database, settings.query_timeout_seconds, work)
+
+
+def resolve(
+    driver: DriverDep | neo4j.Driver, settings: SettingsDep | Settings, field: str, text: str
+) -> str:
+    """An actor id from an id, a name or an alias (`DPRK` -> `prk`).
+
+    Raises:
+        NotFoundError: nothing by that name.
+        InvalidQueryError: the name is ambiguous.
+    """
+    ids = read(driver, settings, lambda tx: resolve_actor(tx, text))
+    if not ids:
+        raise NotFoundError("actor", text)
+    if len(ids) > 1:
+        raise InvalidQueryError(field, text, f"names several actors: {', '.join(ids)}; use an id")
+    return ids[0]

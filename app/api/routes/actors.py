@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from app.api.deps import DriverDep, SettingsDep
+from app.api.params import FactFilterDep, ListPublic, PageDep, TimeScopeDep, paginate, read, resolve
+from app.api.problems import PROBLEM_RESPONSES
+from graph_schema.errors import NotFoundError
+from graph_schema.vocabulary import ActorKind
+from queries.actors import ActorDetail, ActorHit, actor_detail, search_actors
+from queries.events import TimelineBucket, TimelineEntry, timeline
+from queries.facts import actor_facts
+from queries.models import ActorRef, FactPublic
+
+router = APIRouter(prefix="/v1/actors", tags=["actors"], responses=PROBLEM_RESPONSES)
+
+ActorIdPath = Annotated[
+    str,
+    Path(
+        description="Actor id (`prk`), or a name or alias (`DPRK`, `North Korea`).",
+        examples=["prk"],
+    ),
+]
+
+
+@router.get("", response_model=ListPublic[ActorHit])
+def search_actors_route(
+    driver: DriverDep,
+    settings: SettingsDep,
+    current: PageDep,
+    q: Annotated[
+        str | None,
+        Query(
+            description="Words of a name or alias; prefixes and near spellings match.",
+            examples=["korea"],
+        ),
+    ] = None,
+    kind: Annotated[ActorKind | None, Query(description="Only actors of this kind.")] = None,
+) -> ListPublic[ActorHit]:
+    """Find actors by name or alias (full-text), or list them by kind."""
+    hits = read(
+        driver,
+        settings,
+        lambda tx: search_actors(
+            tx, q, kind.value if kind else None, current.offset, current.limit + 1
+        ),
+    )
+    return paginate_prefetched(hits, current)
+
+
+def paginate_prefetched(items: list[ActorHit], current: PageDep) -> ListPublic[ActorHit]:
+    from app.api.params import next_cursor
+
+    chunk = items[: current.limit]
+    return ListPublic[ActorHit](
+        data=chunk,
+        count=len(chunk),
+        next=next_cursor(current, len(chunk), len(items) > current.limit),
+    )
+
+
+@router.get("/{actor_id}", response_model=ActorDetail)
+def read_actor(actor_id: ActorIdPath, driver: DriverDep, settings: SettingsDep) -> ActorDetail:
+    """One actor: its aliases, what it is part of, its parts, and roles over time."""
+    resolved = resolve(driver, settings, "actor_id", actor_id)
+    detail = read(driver, settings, lambda tx: actor_detail(tx, resolved))
+    if detail is None:
+        raise NotFoundError("actor", actor_id)
+    return detail
+
+
+class RelationshipGroup(BaseModel):
+    counterpart: ActorRef = Field(description="The other actor (its country, with rollup=country).")
+    type: str = Field(description="Relationship type.")
+    count: int = Field(description="Facts in the group.")
+    facts: list[FactPublic]
+
+
+@router.get("/{actor_id}/relationships", response_model=ListPublic[RelationshipGroup])
+def read_actor_relationships(
+    actor_id: ActorIdPath,
+    driver: DriverDep,
+    settings: SettingsDep,
+    scope: TimeScopeDep,
+    filters: FactFilterDep,
+    current: PageDep,
+) -> ListPublic[RelationshipGroup]:
+    """Facts touching an actor in a time scope, grouped by counterpart and type.
+
+    Example: `/v1/actors/prk/relationships?at=2024-07` shows North Korea's ties in July 2024.
+    """
+    resolved = resolve(driver, settings, "actor_id", actor_id)
+    pairs = read(driver, settings, lambda tx: actor_facts(tx, resolved, scope, filters))
+    groups: dict[tuple[str, str], list[FactPublic]] = defaultdict(list)
+    counterparts: dict[str, ActorRef] = {}
+    for counterpart, fact in pairs:
+        counterparts[counterpart.id] = counterpart
+        groups[(counterpart.id, fact.type)].append(fact)
+    ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    result = [
+        RelationshipGroup(counterpart=counterparts[cid], type=ftype, count=len(facts), facts=facts)
+        for (cid, ftype), facts in ordered
+    ]
+    return paginate(result, current)
+
+
+class TimelinePublic(BaseModel):
+    data: list[TimelineEntry]
+    count: int
+    next: str | None
+    buckets: list[TimelineBucket] | None = Field(
+        default=None, description="Counts per month or year, with bucket=month|year."
+    )
+
+
+@router.get("/{actor_id}/timeline", response_model=TimelinePublic)
+def read_actor_timeline(
+    actor_id: ActorIdPath,
+    driver: DriverDep,
+    settings: SettingsDep,
+    filters: FactFilterDep,
+    current: PageDep,
+    from_: Annotated[
+        str | None,
+        Query(alias="from", description="Start (YYYY, YYYY-MM or YYYY-MM-DD).", examples=["2024"]),
+    ] = None,
+    to: Annotated[str | None, Query(description="End, inclusive.", examples=["2024-12"])] = None,
+    known_at: Annotated[str | None, Query(description="Transaction time, as elsewhere.")] = None,
+    bucket: Annotated[
+        Literal["month", "year"] | None, Query(description="Also count entries per month or year.")
+    ] = None,
+) -> TimelinePublic:
+    """Dated events an actor took part in, in order; with `bucket`, counts per month or year.
+
+    Without from/to the timeline covers all time (a timeline of "today" would be empty).
+    """
+    from app.api.params import time_scope
+
+    resolved = resolve(driver, settings, "actor_id", actor_id)
+    scope = time_scope(None, from_ or "0001", to or "9999", known_at)
+    entries = read(driver, settings, lambda tx: timeline(tx, resolved, scope, filters))
+    page = paginate(entries, current)
+    buckets = None
+    if bucket is not None:
+        width = 7 if bucket == "month" else 4
+        counts: dict[str, int] = defaultdict(int)
+        for entry in entries:
+            counts[entry.date[:width]] += 1
+        buckets = [TimelineBucket(bucket=key, count=value) for key, value in sorted(counts.items())]
+    return TimelinePublic(data=page.data, count=page.count, next=page.next, buckets=buckets)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from app.api.deps import DriverDep, SettingsDep
+from app.api.params import ListPublic, PageDep, next_cursor, read, resolve, time_scope
+from app.api.problems import PROBLEM_RESPONSES
+from graph_schema.errors import NotFoundError
+from queries.events import EventDetail, EventSummary, event_detail, list_events
+from queries.models import TimeScope
+
+router = APIRouter(prefix="/v1/events", tags=["events"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("", response_model=ListPublic[EventSummary])
+def read_events(
+    driver: DriverDep,
+    settings: SettingsDep,
+    current: PageDep,
+    actor: Annotated[
+        str | None, Query(description="Only events this actor took part in.", examples=["prk"])
+    ] = None,
+    type_: Annotated[
+        str | None,
+        Query(
+            alias="type",
+            description="Event kind (visit, agreement, attack ...).",
+            examples=["attack"],
+        ),
+    ] = None,
+    location: Annotated[str | None, Query(description="Location id.", examples=["kharkiv"])] = None,
+    from_: Annotated[
+        str | None,
+        Query(
+            alias="from", description="Start (YYYY, YYYY-MM or YYYY-MM-DD).", examples=["2024-06"]
+        ),
+    ] = None,
+    to: Annotated[str | None, Query(description="End, inclusive.", examples=["2024-10"])] = None,
+) -> ListPublic[EventSummary]:
+    """Dated events in order, by participant, kind, place and window (default: all time)."""
+    scope = time_scope(None, from_, to, None) if (from_ or to) else TimeScope.everything()
+    actor_id = resolve(driver, settings, "actor", actor) if actor else None
+    events = read(
+        driver,
+        settings,
+        lambda tx: list_events(
+            tx, scope, actor_id, type_, location, current.offset, current.limit + 1
+        ),
+    )
+    chunk = events[: current.limit]
+    return ListPublic[EventSummary](
+        data=chunk,
+        count=len(chunk),
+        next=next_cursor(current, len(chunk), len(events) > current.limit),
+    )
+
+
+@router.get("/{event_id}", response_model=EventDetail)
+def read_event(
+    event_id: Annotated[
+        str, Path(description="Event id.", examples=["rus-prk-mutual-defence-pact-signing"])
+    ],
+    driver: DriverDep,
+    settings: SettingsDep,
+) -> EventDetail:
+    """One event: participants, place, sources, its facts, and every claim with its stance."""
+    detail = read(driver, settings, lambda tx: event_detail(tx, event_id))
+    if detail is None:
+        raise NotFoundError("event", event_id)
+    return detail

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+
+from app.api.deps import DriverDep, SettingsDep
+from app.api.params import FactFilterDep, TimeScopeDep, read, resolve
+from app.api.problems import PROBLEM_RESPONSES
+from queries.events import GraphPublic, ego_network
+
+router = APIRouter(prefix="/v1/graph", tags=["graph"], responses=PROBLEM_RESPONSES)
+
+
+class GraphResponse(GraphPublic):
+    truncated: bool = Field(description="True if the network was cut at max_edges.")
+
+
+@router.get("", response_model=GraphResponse)
+def read_graph(
+    driver: DriverDep,
+    settings: SettingsDep,
+    scope: TimeScopeDep,
+    filters: FactFilterDep,
+    actors: Annotated[
+        list[str],
+        Query(description="Centre actors (repeat, or comma-separated).", examples=[["prk", "rus"]]),
+    ],
+    depth: Annotated[int, Query(ge=1, le=3, description="Hops from the centre actors.")] = 1,
+    max_edges: Annotated[int, Query(ge=1, le=20000, description="Cap on edges returned.")] = 2000,
+) -> GraphResponse:
+    """An ego network for graph visualisation: actors as nodes, facts (with validity) as edges."""
+    names = [name for value in actors for name in value.split(",") if name.strip()]
+    ids = [resolve(driver, settings, "actors", name.strip()) for name in names]
+    network, truncated = read(
+        driver, settings, lambda tx: ego_network(tx, ids, depth, scope, filters, max_edges)
+    )
+    return GraphResponse(nodes=network.nodes, edges=network.edges, truncated=truncated)

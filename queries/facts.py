@@ -1,0 +1,141 @@
+"""Facts touching an actor, or between two actors, within a time scope.
+
+Relationship types cannot be parameters, so the type alternation in each pattern is built
+from the closed vocabulary through `safe_identifier`; everything else is a $parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+import neo4j
+
+from graph_schema.vocabulary import FACT_TYPES, FactType, safe_identifier
+from queries.models import ActorRef, FactFilter, FactPublic, TimeScope
+from queries.runner import records
+
+# Validity overlaps the window; the version is the one the graph held at known_at (or the
+# current one). A month-precision fact is stored as its first and last day, so it counts
+# for the whole month without special cases.
+FACT_IN_SCOPE: LiteralString = """
+r.valid_from <= $valid_to AND r.valid_to >= $valid_from
+AND CASE WHEN $known_at IS NULL THEN r.retracted_at IS NULL
+         ELSE r.recorded_at <= $known_at AND (r.retracted_at IS NULL OR r.retracted_at > $known_at)
+    END
+AND ($statuses IS NULL OR r.status IN $statuses)
+AND ($min_confidence IS NULL OR r.confidence >= $min_confidence)
+"""
+
+FACT_COLUMNS: LiteralString = """
+type(r) AS type, startNode(r).id AS source, endNode(r).id AS target,
+startNode(r).name AS source_name, endNode(r).name AS target_name, properties(r) AS props
+"""
+
+# The actor itself, and with rollup everything PART_OF it (ministries, forces, offices).
+MEMBERS: LiteralString = """
+CALL (anchor) {
+  MATCH (member:Actor)-[:PART_OF*0..4]->(anchor)
+  WHERE $rollup OR member = anchor
+  RETURN DISTINCT member
+}
+"""
+
+
+def type_alternation(types: list[FactType] | None) -> LiteralString:
+    """`ALLIED_WITH|ATTACKED|...`: the requested types, or every fact type."""
+    chosen = [t.value for t in types] if types else sorted(FACT_TYPES)
+    return "|".join(safe_identifier(name, FACT_TYPES) for name in chosen)
+
+
+def scope_params(scope: TimeScope, filters: FactFilter) -> dict[str, Any]:
+    return {**scope.params(), **filters.params()}
+
+
+EXISTING_ACTORS: LiteralString = """
+UNWIND $ids AS wanted
+OPTIONAL MATCH (a:Actor {id: wanted})
+RETURN wanted, a.id AS id, a.name AS name, a.kind AS kind
+"""
+
+
+def actors_by_id(tx: neo4j.ManagedTransaction, ids: list[str]) -> dict[str, ActorRef | None]:
+    rows = records(tx, EXISTING_ACTORS, ids=ids)
+    return {
+        row["wanted"]: ActorRef(id=row["id"], name=row["name"], kind=row["kind"])
+        if row["id"]
+        else None
+        for row in rows
+    }
+
+
+def actor_facts(
+    tx: neo4j.ManagedTransaction, actor_id: str, scope: TimeScope, filters: FactFilter
+) -> list[tuple[ActorRef, FactPublic]]:
+    """Facts touching the actor, each with its counterpart (rolled up to its country on request)."""
+    cypher = (
+        "MATCH (anchor:Actor {id: $actor_id})\n"
+        + MEMBERS
+        + f"MATCH (member)-[r:{type_alternation(filters.types)}]-(other:Actor)\nWHERE "
+        + FACT_IN_SCOPE
+        + """
+OPTIONAL CALL (other) {
+  MATCH (other)-[:PART_OF*1..4]->(country:Actor {kind: 'state'})
+  RETURN country LIMIT 1
+}
+WITH anchor, r, CASE WHEN $rollup AND country IS NOT NULL THEN country ELSE other END AS counterpart
+WHERE counterpart <> anchor
+RETURN counterpart.id AS counterpart_id, counterpart.name AS counterpart_name,
+       counterpart.kind AS counterpart_kind, """
+        + FACT_COLUMNS
+        + "ORDER BY r.valid_from, r.id"
+    )
+    rows = records(tx, cypher, actor_id=actor_id, **scope_params(scope, filters))
+    return [
+        (
+            ActorRef(
+                id=row["counterpart_id"], name=row["counterpart_name"], kind=row["counterpart_kind"]
+            ),
+            FactPublic.from_record(row),
+        )
+        for row in rows
+    ]
+
+
+def facts_between(
+    tx: neo4j.ManagedTransaction, a: str, b: str, scope: TimeScope, filters: FactFilter
+) -> list[FactPublic]:
+    """Facts between two actors, either direction."""
+    cypher = (
+        "MATCH (anchor:Actor {id: $a})\n"
+        + MEMBERS
+        + "WITH collect(member) AS a_side\n"
+        + "MATCH (anchor:Actor {id: $b})\n"
+        + MEMBERS
+        + "WITH a_side, collect(member) AS b_side\n"
+        + "UNWIND a_side AS x\n"
+        + f"MATCH (x)-[r:{type_alternation(filters.types)}]-(y:Actor)\n"
+        + "WHERE y IN b_side AND "
+        + FACT_IN_SCOPE
+        + "RETURN DISTINCT "
+        + FACT_COLUMNS
+        + "ORDER BY props.valid_from, props.id"
+    )
+    rows = records(tx, cypher, a=a, b=b, **scope_params(scope, filters))
+    return [FactPublic.from_record(row) for row in rows]
+
+
+def facts_in_scope(
+    tx: neo4j.ManagedTransaction, scope: TimeScope, filters: FactFilter, limit: int | None = None
+) -> list[FactPublic]:
+    """Every fact in scope (for whole-graph computations and cross-checks)."""
+    cypher = (
+        f"MATCH (s:Actor)-[r:{type_alternation(filters.types)}]->(t:Actor)\nWHERE "
+        + FACT_IN_SCOPE
+        + "RETURN "
+        + FACT_COLUMNS
+        + "ORDER BY props.id LIMIT $limit"
+    )
+    rows = records(
+        tx, cypher, limit=limit if limit is not None else 2**62, **scope_params(scope, filters)
+    )
+    return [FactPublic.from_record(row) for row in rows]
