@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
-
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -32,8 +30,11 @@ class Settings(BaseSettings):
     )
     neo4j_database: str = "neo4j"
 
-    tkg_instance: Literal["dev", "test"] = Field(
-        default="dev", description="Which local Neo4j instance to use when NEO4J_URI is unset."
+    tkg_instance: str = Field(
+        default="dev",
+        pattern=r"^[a-z][a-z0-9-]{0,30}$",
+        description="Which local Neo4j instance to use when NEO4J_URI is unset: dev, test, or "
+        "another name with NEO4J_BOLT_PORT and NEO4J_HTTP_PORT set.",
     )
     neo4j_bolt_port: int | None = Field(default=None, description="Local Bolt port override.")
     neo4j_http_port: int | None = Field(default=None, description="Local HTTP port override.")
@@ -66,6 +67,12 @@ class Settings(BaseSettings):
     @property
     def manages_local_neo4j(self) -> bool:
         return self.neo4j_uri is None
+
+    @model_validator(mode="after")
+    def _ports_for_other_instances(self) -> Settings:
+        if self.tkg_instance not in LOCAL_PORTS and not (self.neo4j_bolt_port and self.neo4j_http_port):
+            raise ValueError(f"instance {self.tkg_instance!r} needs NEO4J_BOLT_PORT and NEO4J_HTTP_PORT")
+        return self
 
     @property
     def bolt_port(self) -> int:

@@ -135,6 +135,9 @@ class LocalNeo4j:
             f"server.memory.heap.max_size={settings.neo4j_heap}",
             f"server.memory.pagecache.size={settings.neo4j_pagecache}",
             "db.memory.transaction.total.max=1g",
+            # Timed-out queries are found by a periodic check (2 s by default); the API's
+            # 504 should not wait that long past the budget.
+            "db.transaction.monitor.check.interval=200ms",
             "server.jvm.additional=-XX:+ExitOnOutOfMemoryError",
             "dbms.security.procedures.unrestricted=apoc.*",
             "dbms.security.procedures.allowlist=apoc.*",
