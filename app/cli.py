@@ -24,7 +24,7 @@ console = Console(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}")
+    console.print("error: " + message, style="bold red", markup=False, highlight=False)
     return typer.Exit(code=1)
 
 
@@ -120,38 +120,99 @@ def schema_apply() -> None:
     console.print(f"schema applied: {count} statements, all indexes online")
 
 
+CURATED_SUFFIXES = (".yaml", ".yml", ".json")
+
+
 @app.command("load")
 def load(
     path: Annotated[
         Path, typer.Argument(help="A curated YAML/JSON file, or a bulk data file or folder.")
     ],
     data_format: Annotated[
-        str, typer.Option("--format", help="curated, or a bulk format; auto-detected when omitted.")
+        str,
+        typer.Option(
+            "--format",
+            help="curated, icews18, icews, gdelt2, gdelt1 or acled; auto-detected by default.",
+        ),
     ] = "auto",
-    batch_size: Annotated[int, typer.Option(help="Rows per write transaction.")] = 5000,
+    on_error: Annotated[
+        str,
+        typer.Option(
+            help="Bulk data: fail (stop at the first bad row) or skip (list it in the rejects file)."
+        ),
+    ] = "fail",
+    rejects: Annotated[
+        Path | None, typer.Option(help="Bulk data with --on-error skip: where rejected rows go.")
+    ] = None,
+    start_date: Annotated[
+        str | None,
+        typer.Option(help="Quadruple sets: the date t=0 stands for (ICEWS18: 2018-01-01)."),
+    ] = None,
+    mentions: Annotated[
+        list[Path] | None,
+        typer.Option(help="GDELT 2.0: mentions files whose rows become provenance."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per write transaction.")] = 10_000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=16, help="Concurrent writers (bulk data).")
+    ] = 2,
 ) -> None:
-    """Validate a data file whole, then write it in batched, idempotent transactions."""
+    """Validate and load a data file. Curated files are validated whole before anything is
+    written; bulk data streams in batched, idempotent transactions."""
+    from datetime import date
+
     from app.main import open_driver
     from graph_schema.errors import TkgError
+    from loaders.bulk.load import open_bulk
+    from loaders.bulk.writer import BulkRowError, BulkWriter, OnError
     from loaders.curated import CuratedLoadError, load_curated_file
 
     settings = get_settings()
-    if data_format not in ("auto", "curated") or (
-        data_format == "auto" and path.suffix.lower() not in (".yaml", ".yml", ".json")
-    ):
-        raise _fail(f"{path}: only the curated format (.yaml, .yml, .json) is supported so far")
+    if not path.exists():
+        raise _fail(f"{path}: no such file or folder")
+    curated = data_format == "curated" or (
+        data_format == "auto" and path.suffix.lower() in CURATED_SUFFIXES
+    )
     with open_driver(settings) as driver:
+        if curated:
+            try:
+                summary = load_curated_file(driver, settings.neo4j_database, path, progress=True)
+            except CuratedLoadError as error:
+                for problem in error.problems:
+                    console.print(f"[red]{problem}[/]", markup=False, highlight=False)
+                raise _fail(
+                    f"{path}: {len(error.problems)} problem(s); nothing was written"
+                ) from error
+            except TkgError as error:
+                raise _fail(str(error)) from error
+            console.print(summary.render())
+            return
         try:
-            summary = load_curated_file(
-                driver, settings.neo4j_database, path, batch_size=batch_size, progress=True
-            )
-        except CuratedLoadError as error:
-            for problem in error.problems:
-                console.print(f"[red]{problem}[/]")
-            raise _fail(f"{path}: {len(error.problems)} problem(s); nothing was written") from error
-        except TkgError as error:
+            mode = OnError(on_error)
+            start = date.fromisoformat(start_date) if start_date else None
+            records, total, fmt = open_bulk(path, data_format, start=start, mentions=mentions or ())
+        except ValueError as error:
             raise _fail(str(error)) from error
-    console.print(summary.render())
+        writer = BulkWriter(
+            driver,
+            settings.neo4j_database,
+            on_error=mode,
+            rejects_path=rejects or Path(f"{path.name}.rejects.tsv"),
+            batch_size=batch_size,
+            workers=workers,
+        )
+        try:
+            bulk_summary = writer.load(records, total_rows=total, progress=True)
+        except BulkRowError as error:
+            console.print(writer.summary.render(), markup=False, highlight=False)
+            raise _fail(
+                f"{error}\nstopped at the first bad row (--on-error fail); its batch was not "
+                "written. "
+                "Fix the row, or rerun with --on-error skip; a rerun skips what is already loaded."
+            ) from error
+        except ValueError as error:
+            raise _fail(str(error)) from error
+    console.print(f"{fmt}: {bulk_summary.render()}", markup=False, highlight=False)
 
 
 @app.command("serve")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import neo4j
 
-WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+# Relationships first: detaching a hub with hundreds of thousands of relationships in one
+# inner transaction would exceed the transaction memory pool.
+WIPE_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
+WIPE_NODES = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 COUNTS = """
 CALL () { MATCH (n) RETURN count(n) AS nodes }
@@ -18,7 +21,8 @@ RETURN nodes, relationships, node_properties, relationship_properties
 def wipe_database(driver: neo4j.Driver, database: str) -> None:
     """Delete every node and relationship; constraints and indexes stay."""
     with driver.session(database=database) as session:
-        session.run(WIPE).consume()
+        session.run(WIPE_RELATIONSHIPS).consume()
+        session.run(WIPE_NODES).consume()
 
 
 def graph_counts(driver: neo4j.Driver, database: str) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -70,8 +71,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _ports_for_other_instances(self) -> Settings:
-        if self.tkg_instance not in LOCAL_PORTS and not (self.neo4j_bolt_port and self.neo4j_http_port):
-            raise ValueError(f"instance {self.tkg_instance!r} needs NEO4J_BOLT_PORT and NEO4J_HTTP_PORT")
+        if self.tkg_instance not in LOCAL_PORTS and not (
+            self.neo4j_bolt_port and self.neo4j_http_port
+        ):
+            raise ValueError(
+                f"instance {self.tkg_instance!r} needs NEO4J_BOLT_PORT and NEO4J_HTTP_PORT"
+            )
         return self
 
     @property

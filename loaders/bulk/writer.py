@@ -1,0 +1,390 @@
+"""Stream parsed bulk records into Neo4j: batched, concurrent, idempotent, lossless.
+
+The parser's stream is cut into batches. Each batch's new actors are written first, on
+this thread (concurrent MERGEs of one actor would race on its uniqueness constraint);
+its facts then go to a small pool of writers, one transaction per batch. At most
+`2 * workers` batches are in flight, so memory stays flat however long the file is.
+
+Every row is accounted for: written, already in the graph, or rejected (in fail mode the
+first rejected row stops the load before its batch is written; in skip mode it goes to the
+rejects file with its line number and reason).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TextIO
+
+import neo4j
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from graph_schema.errors import TkgError
+from graph_schema.temporal import PartialDate, Precision, utc_now
+from loaders.bulk.actors import state_actor
+from loaders.bulk.countries import is_country_id
+from loaders.bulk.gdelt import UnattachedMention
+from loaders.bulk.records import BulkActor, BulkEvent, Mention, RejectedRow
+from queries import bulk_writes
+
+BulkRecord = BulkEvent | RejectedRow | UnattachedMention
+
+
+class OnError(StrEnum):
+    FAIL = "fail"
+    SKIP = "skip"
+
+
+class BulkRowError(TkgError):
+    """A row could not be read and the load runs with --on-error fail."""
+
+    def __init__(self, row: RejectedRow) -> None:
+        super().__init__(f"{row.path}:{row.line}: {row.reason}")
+        self.row = row
+
+
+@dataclass
+class BulkSummary:
+    dataset: str | None = None
+    rows_read: int = 0
+    events_written: int = 0
+    events_existing: int = 0
+    duplicate_rows: int = 0
+    actors_created: int = 0
+    rows_rejected: int = 0
+    mentions_read: int = 0
+    mentions_written: int = 0
+    mentions_unattached: int = 0
+    seconds: float = 0.0
+    rejects_path: Path | None = None
+    fact_types: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def events_read(self) -> int:
+        return self.events_written + self.events_existing + self.duplicate_rows
+
+    def render(self) -> str:
+        rate = self.rows_read / self.seconds if self.seconds else 0.0
+        lines = [
+            f"rows read {self.rows_read:,} in {self.seconds:.1f} s ({rate:,.0f} rows/s)",
+            f"events written {self.events_written:,}; "
+            f"already in the graph {self.events_existing:,}; "
+            f"repeated within the input {self.duplicate_rows:,}",
+            f"actors created {self.actors_created:,}",
+            f"rows rejected {self.rows_rejected:,}"
+            + (
+                f" (listed in {self.rejects_path})"
+                if self.rejects_path and self.rows_rejected
+                else ""
+            ),
+        ]
+        if self.mentions_read:
+            lines.append(
+                f"mentions read {self.mentions_read:,} ({self.mentions_unattached:,} about events "
+                f"outside this file): {self.mentions_written:,} new claims, "
+                f"{self.mentions_read - self.mentions_written:,} already recorded "
+                "(the same outlet, time and URL)"
+            )
+        return "\n".join(lines)
+
+
+def _fact_props(event: BulkEvent) -> dict[str, Any]:
+    if event.precision is Precision.DAY:
+        first, last = event.day, event.day
+    else:
+        text = (
+            f"{event.day.year:04d}-{event.day.month:02d}"
+            if event.precision is Precision.MONTH
+            else f"{event.day.year:04d}"
+        )
+        span = PartialDate.parse(text)
+        first, last = span.first_day, span.last_day
+    sources = sorted({m.source_id for m in event.mentions})
+    confidence = max((m.confidence for m in event.mentions), default=None)
+    return {
+        "id": event.id,
+        "dataset": event.dataset,
+        "valid_from": first,
+        "valid_to": last,
+        "valid_from_precision": event.precision.value,
+        "valid_to_precision": event.precision.value,
+        "status": "asserted",
+        # Only mentions (GDELT) name sources; an empty list would cost a property per fact.
+        "sources": sources or None,
+        "confidence": confidence,
+        "code": event.code,
+        "code_text": event.code_text,
+        "quad_class": event.quad_class,
+        "goldstein": event.goldstein,
+        "intensity": event.intensity,
+        "location_name": event.location_name,
+        "country": event.country,
+        "latitude": event.latitude,
+        "longitude": event.longitude,
+        "source_name": event.source_name,
+        "source_url": event.source_url,
+    }
+
+
+def _mention_row(event_id: str, mention: Mention) -> dict[str, Any]:
+    digest = hashlib.sha1(
+        f"{event_id}|{mention.source_id}|{mention.mentioned_at.isoformat()}|{mention.url}".encode(),
+        usedforsecurity=False,
+    ).hexdigest()[:16]
+    return {
+        "id": f"{event_id}:mention:{digest}",
+        "source_id": mention.source_id,
+        "source_name": mention.source_name,
+        "props": {
+            "stance": "asserts",
+            "fact_id": event_id,
+            "date": mention.mentioned_at.date(),
+            "date_precision": "day",
+            "mentioned_at": mention.mentioned_at,
+            "confidence": mention.confidence,
+            "url": mention.url,
+            "claimant_id": mention.source_id,
+            "reported_in": [mention.source_id],
+        },
+    }
+
+
+def _parent_stub(parent_id: str, child: BulkActor) -> BulkActor:
+    if is_country_id(parent_id):
+        return state_actor(parent_id)
+    # Only the child names the parent (e.g. "Militant (Taliban)"): its name is the id's words.
+    return BulkActor(id=parent_id, name=parent_id.replace("-", " ").title(), kind=child.kind)
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.events: dict[str, BulkEvent] = {}
+        self.duplicates = 0
+        self.mentions: list[dict[str, Any]] = []
+        self.rows = 0
+
+    def __len__(self) -> int:
+        return len(self.events) + len(self.mentions)
+
+
+class BulkWriter:
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str,
+        *,
+        on_error: OnError = OnError.FAIL,
+        rejects_path: Path | None = None,
+        batch_size: int = 10_000,
+        workers: int = 2,
+        now: datetime | None = None,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.on_error = on_error
+        self.rejects_path = rejects_path
+        self.batch_size = batch_size
+        self.workers = max(1, workers)
+        self.now = now or utc_now()
+        self.known_actors: set[str] = set()
+        self.datasets: set[str] = set()
+        self.summary = BulkSummary(rejects_path=rejects_path)
+
+    # -- the stream -------------------------------------------------------------------
+    def load(
+        self,
+        records: Iterable[BulkRecord],
+        *,
+        total_rows: int | None = None,
+        progress: bool = False,
+    ) -> BulkSummary:
+        """Write every record; return what happened to each row.
+
+        Raises:
+            BulkRowError: a row was rejected and on_error is fail (earlier batches stay
+                written; a rerun after fixing the row completes the load idempotently).
+        """
+        import time
+
+        began = time.monotonic()
+        rejects_file: TextIO | None = None
+        rejects: Any = None
+        if self.on_error is OnError.SKIP:
+            path = self.rejects_path or Path("rejects.tsv")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            rejects_file = path.open("w", encoding="utf-8", newline="")
+            rejects = csv.writer(rejects_file, delimiter="\t", lineterminator="\n")
+            rejects.writerow(["file", "line", "reason", "raw"])
+            self.summary.rejects_path = path
+        columns = (
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} rows/s"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
+        try:
+            with (
+                Progress(*columns, disable=not progress, transient=False) as bar,
+                ThreadPoolExecutor(
+                    max_workers=self.workers, thread_name_prefix="tkg-writer"
+                ) as pool,
+            ):
+                task = bar.add_task("loading", total=total_rows, rate="-")
+                in_flight: list[tuple[Future[tuple[int, int]], _Batch]] = []
+                for batch in self._batches(records, rejects):
+                    self._write_actors(batch)
+                    in_flight.append((pool.submit(self._write_facts, batch), batch))
+                    if len(in_flight) >= 2 * self.workers:
+                        self._settle(*in_flight.pop(0))
+                    elapsed = time.monotonic() - began
+                    bar.update(
+                        task,
+                        completed=self.summary.rows_read,
+                        rate=f"{self.summary.rows_read / elapsed:,.0f}" if elapsed else "-",
+                    )
+                for pending, pending_batch in in_flight:
+                    self._settle(pending, pending_batch)
+                bar.update(task, completed=self.summary.rows_read)
+        finally:
+            if rejects_file is not None:
+                rejects_file.close()
+            self.summary.seconds = time.monotonic() - began
+        return self.summary
+
+    def _settle(self, future: Future[tuple[int, int]], batch: _Batch) -> None:
+        # Counted on this thread, after the batch committed: a failed batch counts nothing.
+        created, mentions = future.result()
+        self.summary.events_written += created
+        self.summary.events_existing += len(batch.events) - created
+        self.summary.duplicate_rows += batch.duplicates
+        self.summary.mentions_written += mentions
+        for event in batch.events.values():
+            self.summary.fact_types[event.type.value] += 1
+
+    def _batches(self, records: Iterable[BulkRecord], rejects: Any) -> Iterator[_Batch]:
+        batch = _Batch()
+        for record in records:
+            if isinstance(record, RejectedRow):
+                self.summary.rows_read += 1
+                if self.on_error is OnError.FAIL:
+                    raise BulkRowError(record)
+                self.summary.rows_rejected += 1
+                rejects.writerow([record.path, record.line, record.reason, record.raw])
+                continue
+            if isinstance(record, UnattachedMention):
+                # Provenance for an event of another slice: kept as a claim about that id.
+                batch.mentions.append(_mention_row(record.event_id, record.mention))
+                self.summary.mentions_unattached += 1
+                self.summary.mentions_read += 1
+            else:
+                self.summary.rows_read += 1
+                if record.id in batch.events:
+                    batch.duplicates += 1
+                else:
+                    batch.events[record.id] = record
+                batch.mentions.extend(_mention_row(record.id, m) for m in record.mentions)
+                self.summary.mentions_read += len(record.mentions)
+            if len(batch) >= self.batch_size:
+                yield batch
+                batch = _Batch()
+        if len(batch):
+            yield batch
+
+    # -- writes -----------------------------------------------------------------------
+    def _write_actors(self, batch: _Batch) -> None:
+        new: dict[str, BulkActor] = {}
+        links: set[tuple[str, str]] = set()
+        for event in batch.events.values():
+            for actor in (event.source, event.target):
+                if actor.id not in self.known_actors:
+                    new[actor.id] = actor
+                    if actor.part_of:
+                        links.add((actor.id, actor.part_of))
+                        if actor.part_of not in self.known_actors and actor.part_of not in new:
+                            new[actor.part_of] = _parent_stub(actor.part_of, actor)
+            if event.dataset not in self.datasets:
+                self.datasets.add(event.dataset)
+                self.summary.dataset = event.dataset
+                self._run(bulk_writes.MERGE_BULK_DATASET, id=event.dataset, title=event.dataset)
+        if not new:
+            return
+        rows = [
+            {
+                "id": a.id,
+                "name": a.name,
+                "kind": a.kind.value,
+                "country": a.country,
+                "dataset": next(iter(batch.events.values())).dataset,
+            }
+            for a in new.values()
+        ]
+        counters = self._run(bulk_writes.MERGE_BULK_ACTORS, rows=rows)
+        self.summary.actors_created += counters.nodes_created
+        if links:
+            self._run(
+                bulk_writes.MERGE_BULK_PART_OF, rows=[{"child": c, "parent": p} for c, p in links]
+            )
+        self.known_actors.update(new)
+
+    def _run(self, cypher: Any, **params: Any) -> neo4j.SummaryCounters:
+        def work(tx: neo4j.ManagedTransaction) -> neo4j.SummaryCounters:
+            return tx.run(cypher, params, now=self.now).consume().counters
+
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def _write_facts(self, batch: _Batch) -> tuple[int, int]:
+        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # Sorted by endpoints, concurrent batches lock busy actors in the same order, which
+        # keeps deadlocks (and their retries) rare.
+        for event in sorted(batch.events.values(), key=lambda e: (e.source.id, e.target.id)):
+            by_type[event.type.value].append(
+                {
+                    "id": event.id,
+                    "source": event.source.id,
+                    "target": event.target.id,
+                    "props": _fact_props(event),
+                }
+            )
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[int, int]:
+            created = 0
+            for fact_type, rows in by_type.items():
+                counters = (
+                    tx.run(
+                        bulk_writes.create_missing_facts_query(fact_type), rows=rows, now=self.now
+                    )
+                    .consume()
+                    .counters
+                )
+                created += counters.relationships_created
+            mentions = 0
+            if batch.mentions:
+                counters = (
+                    tx.run(bulk_writes.MERGE_MENTIONS, rows=batch.mentions, now=self.now)
+                    .consume()
+                    .counters
+                )
+                # A new claim gets exactly one new MADE relationship; an existing one none.
+                mentions = counters.relationships_created
+            return created, mentions
+
+        with self.driver.session(database=self.database) as session:
+            created, mentions = session.execute_write(work)
+        return created, mentions
