@@ -138,7 +138,7 @@ def load(
     on_error: Annotated[
         str,
         typer.Option(
-            help="Bulk data: fail (stop at the first bad row) or skip (list it in the rejects file)."
+            help="Bulk data: fail (stop at the first bad row) or skip (list it in a rejects file)."
         ),
     ] = "fail",
     rejects: Annotated[

@@ -244,17 +244,50 @@ TIMELINE_TAIL: LiteralString = """
   RETURN r.valid_from AS day, r.valid_from_precision AS precision, 'fact' AS kind, r.id AS id,
          coalesce(r.code_text, type(r)) AS title, type(r) AS type, [o.id] AS counterparts
 }
+"""
+
+TIMELINE_PAGE: LiteralString = """
 RETURN day, precision, kind, id, title, type, counterparts
-ORDER BY day, id
+ORDER BY day, id SKIP $skip LIMIT $limit
+"""
+
+# An entry counts in the bucket its own date names: a year-precision event counts for its
+# year, never for its first month.
+TIMELINE_BUCKETS: LiteralString = """
+WITH CASE precision WHEN 'year' THEN toString(day.year)
+                    WHEN 'month' THEN substring(toString(day), 0, 7)
+                    ELSE toString(day) END AS label
+RETURN substring(label, 0, $width) AS bucket, count(*) AS count
+ORDER BY bucket
 """
 
 
+def _timeline_query(filters: FactFilter) -> str:
+    return TIMELINE % type_alternation(filters.types) + FACT_IN_SCOPE + TIMELINE_TAIL
+
+
+def timeline_buckets(
+    tx: neo4j.ManagedTransaction, actor_id: str, scope: TimeScope, filters: FactFilter, width: int
+) -> list[TimelineBucket]:
+    """Timeline entries counted per month (width 7) or year (width 4)."""
+    cypher = _timeline_query(filters) + TIMELINE_BUCKETS
+    rows = records(tx, cypher, actor_id=actor_id, width=width, **scope_params(scope, filters))
+    return [TimelineBucket(**row) for row in rows]
+
+
 def timeline(
-    tx: neo4j.ManagedTransaction, actor_id: str, scope: TimeScope, filters: FactFilter
+    tx: neo4j.ManagedTransaction,
+    actor_id: str,
+    scope: TimeScope,
+    filters: FactFilter,
+    skip: int = 0,
+    limit: int = 2**62,
 ) -> list[TimelineEntry]:
     """Dated events the actor took part in, and coded facts (from event data) touching it."""
-    cypher = TIMELINE % type_alternation(filters.types) + FACT_IN_SCOPE + TIMELINE_TAIL
-    rows = records(tx, cypher, actor_id=actor_id, **scope_params(scope, filters))
+    cypher = _timeline_query(filters) + TIMELINE_PAGE
+    rows = records(
+        tx, cypher, actor_id=actor_id, skip=skip, limit=limit, **scope_params(scope, filters)
+    )
     return [
         TimelineEntry(
             date=format_partial(_native(row["day"]), row["precision"]) or str(_native(row["day"])),

@@ -7,12 +7,21 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from app.api.deps import DriverDep, SettingsDep
-from app.api.params import FactFilterDep, ListPublic, PageDep, TimeScopeDep, paginate, read, resolve
+from app.api.params import (
+    FactFilterDep,
+    ListPublic,
+    PageDep,
+    TimeScopeDep,
+    next_cursor,
+    paginate,
+    read,
+    resolve,
+)
 from app.api.problems import PROBLEM_RESPONSES
 from graph_schema.errors import NotFoundError
 from graph_schema.vocabulary import ActorKind
 from queries.actors import ActorDetail, ActorHit, actor_detail, search_actors
-from queries.events import TimelineBucket, TimelineEntry, timeline
+from queries.events import TimelineBucket, TimelineEntry, timeline, timeline_buckets
 from queries.facts import actor_facts
 from queries.models import ActorRef, FactPublic
 
@@ -142,13 +151,21 @@ def read_actor_timeline(
 
     resolved = resolve(driver, settings, "actor_id", actor_id)
     scope = time_scope(None, from_ or "0001", to or "9999", known_at)
-    entries = read(driver, settings, lambda tx: timeline(tx, resolved, scope, filters))
-    page = paginate(entries, current)
+    entries = read(
+        driver,
+        settings,
+        lambda tx: timeline(tx, resolved, scope, filters, current.offset, current.limit + 1),
+    )
+    chunk = entries[: current.limit]
     buckets = None
     if bucket is not None:
         width = 7 if bucket == "month" else 4
-        counts: dict[str, int] = defaultdict(int)
-        for entry in entries:
-            counts[entry.date[:width]] += 1
-        buckets = [TimelineBucket(bucket=key, count=value) for key, value in sorted(counts.items())]
-    return TimelinePublic(data=page.data, count=page.count, next=page.next, buckets=buckets)
+        buckets = read(
+            driver, settings, lambda tx: timeline_buckets(tx, resolved, scope, filters, width)
+        )
+    return TimelinePublic(
+        data=chunk,
+        count=len(chunk),
+        next=next_cursor(current, len(chunk), len(entries) > current.limit),
+        buckets=buckets,
+    )

@@ -1,0 +1,128 @@
+"""`make bench`: load ICEWS18 (against a baseline), then time the queries; write
+docs/benchmarks.md. Needs the shared ICEWS18 folder (or --icews18 PATH)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from app.core.config import REPO_ROOT, Settings
+from app.main import open_driver
+from bench.api_bench import Percentiles, build_cases, run_api_bench
+from bench.load_bench import LoadFigures, run_load_bench
+
+DEFAULT_ICEWS18 = REPO_ROOT.parent / "shared" / "datasets" / "icews18"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = next(
+            line
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        gib = int(memory.split()[1]) / 1024 / 1024
+    except (OSError, StopIteration):
+        gib = 0.0
+    load = os.getloadavg()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {gib:.0f} GiB, {platform.python_implementation()} "
+        f"{platform.python_version()}; load average at start {load[0]:.2f}"
+    )
+
+
+def render(
+    figures: LoadFigures | None, latencies: list[Percentiles], dataset: str, host: str
+) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"Machine: {host}. Data set: {dataset}. Neo4j: the local test instance (heap and page "
+        "cache 1 GiB each).",
+        "These machines are shared and noisy: compare ratios within one run, not absolute times "
+        "across runs.",
+        "",
+    ]
+    if figures is not None:
+        lines += [
+            "## Loading ICEWS18",
+            "",
+            "| measure | value |",
+            "| --- | --- |",
+            f"| baseline: one transaction per event, {figures.baseline_events:,} events | "
+            f"{figures.baseline_rate:,.0f} events/s |",
+            f"| full load, {figures.events:,} events, empty database | {figures.seconds:.1f} s, "
+            f"{figures.rate:,.0f} events/s |",
+            f"| ratio to the baseline | {figures.ratio:.1f}x |",
+            f"| loader peak memory (RSS) | {figures.peak_rss_mb:,.0f} MB |",
+            f"| reload of the full set | {figures.reload_seconds:.1f} s; created "
+            f"{figures.reload_created_nodes} nodes, {figures.reload_created_relationships} "
+            "relationships |",
+            f"| graph after the load | {figures.counts_after_load['nodes']:,} nodes, "
+            f"{figures.counts_after_load['relationships']:,} relationships |",
+            "",
+        ]
+    if latencies:
+        lines += [
+            "## Query latency (ms)",
+            "",
+            "Relationships between a sampled pair on a sampled day; timeline of an actor over one "
+            "month; paths between sampled actors in a one-month window, up to 4 hops.",
+            "",
+            "| query | concurrency | via | requests | p50 | p95 | p99 |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for p in latencies:
+            lines.append(
+                f"| {p.name} | {p.concurrency} | {p.via} | {p.count} | {p.p50:.1f} | "
+                f"{p.p95:.1f} | {p.p99:.1f} |"
+            )
+        lines += ["", "API over bare driver, median ratio at concurrency 1:", ""]
+        for name in dict.fromkeys(p.name for p in latencies):
+            http = next(
+                p for p in latencies if p.name == name and p.via == "http" and p.concurrency == 1
+            )
+            bare = next(
+                p for p in latencies if p.name == name and p.via == "driver" and p.concurrency == 1
+            )
+            lines.append(f"- {name}: {http.p50 / bare.p50:.2f}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--icews18", type=Path, default=DEFAULT_ICEWS18)
+    parser.add_argument("--skip-load", action="store_true", help="Time queries on what is loaded.")
+    parser.add_argument(
+        "--requests", type=int, default=200, help="Requests per query and concurrency."
+    )
+    parser.add_argument("--workers", type=int, default=2, help="Loader's concurrent writers.")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    if not (args.icews18 / "entity2id.txt").is_file():
+        raise SystemExit(f"ICEWS18 not found at {args.icews18}; pass --icews18 PATH")
+    settings = Settings()
+    host = machine()
+    with open_driver(settings) as driver:
+        figures = (
+            None if args.skip_load else run_load_bench(driver, settings, args.icews18, args.workers)
+        )
+        cases = build_cases(driver, settings, "icews18", date(2018, 1, 1), date(2018, 10, 31), 60)
+        latencies = run_api_bench(driver, settings, cases, args.requests)
+    report = render(figures, latencies, f"ICEWS18 ({args.icews18})", host)
+    args.out.write_text(report, encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""Query benchmark: latency percentiles over HTTP (a real uvicorn server) at concurrency 1
+and 16, and the same queries through the bare driver in the same run."""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import neo4j
+
+from app.core.config import REPO_ROOT, Settings
+from queries.events import timeline
+from queries.facts import facts_between
+from queries.models import FactFilter, TimeScope
+from queries.paths import k_shortest_paths, shortest_paths, time_respecting_paths
+from queries.runner import records, run_read
+
+SAMPLE_PAIRS = """
+MATCH (a:Actor)-[r]->(b:Actor) WHERE r.dataset = $dataset AND a <> b
+WITH a, b LIMIT 200000
+WITH a, b, rand() AS shuffle ORDER BY shuffle LIMIT $n
+RETURN a.id AS a, b.id AS b
+"""
+
+
+@dataclass
+class Case:
+    name: str
+    url: str
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+
+    def direct(self, tx: neo4j.ManagedTransaction) -> Any:
+        return self.function(tx, *self.args)
+
+
+@dataclass
+class Percentiles:
+    name: str
+    concurrency: int
+    via: str
+    count: int
+    p50: float
+    p95: float
+    p99: float
+
+
+def _percentiles(name: str, concurrency: int, via: str, samples: list[float]) -> Percentiles:
+    ordered = sorted(samples)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return Percentiles(
+        name,
+        concurrency,
+        via,
+        len(samples),
+        statistics.median(ordered) * 1000,
+        pick(0.95),
+        pick(0.99),
+    )
+
+
+def build_cases(
+    driver: neo4j.Driver,
+    settings: Settings,
+    dataset: str,
+    first: date,
+    last: date,
+    count: int,
+    seed: int = 7,
+) -> dict[str, list[Case]]:
+    rng = random.Random(seed)
+    pairs = run_read(
+        driver,
+        settings.neo4j_database,
+        120,
+        lambda tx: records(tx, SAMPLE_PAIRS, dataset=dataset, n=count),
+    )
+    span = (last - first).days
+
+    def day() -> date:
+        return first + timedelta(days=rng.randrange(span + 1))
+
+    cases: dict[str, list[Case]] = {
+        name: []
+        for name in ("relationships", "timeline", "shortest", "k_shortest", "time_respecting")
+    }
+    for pair in pairs:
+        a, b = pair["a"], pair["b"]
+        d = day()
+        at = TimeScope(valid_from=d, valid_to=d)
+        cases["relationships"].append(
+            Case(
+                "relationships",
+                f"/v1/relationships?a={a}&b={b}&at={d.isoformat()}",
+                facts_between,
+                (
+                    a,
+                    b,
+                    at,
+                    FactFilter(),
+                ),
+            )
+        )
+        month = date(d.year, d.month, 1)
+        month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        window = TimeScope(valid_from=month, valid_to=month_end)
+        stamp = f"{month.year:04d}-{month.month:02d}"
+        cases["timeline"].append(
+            Case(
+                "timeline",
+                f"/v1/actors/{a}/timeline?from={stamp}&to={stamp}",
+                # The API pages 100 entries (and asks for one more to know if there is more).
+                timeline,
+                (
+                    a,
+                    window,
+                    FactFilter(),
+                    0,
+                    101,
+                ),
+            )
+        )
+        other = rng.choice(pairs)["b"]
+        base = f"/v1/paths?source={a}&target={other}&from={stamp}&to={stamp}&max_hops=4"
+        cases["shortest"].append(
+            Case(
+                "shortest",
+                base + "&mode=shortest",
+                shortest_paths,
+                (
+                    a,
+                    other,
+                    window,
+                    FactFilter(),
+                    4,
+                ),
+            )
+        )
+        cases["k_shortest"].append(
+            Case(
+                "k_shortest",
+                base + "&mode=k_shortest&k=3",
+                k_shortest_paths,
+                (
+                    a,
+                    other,
+                    window,
+                    FactFilter(),
+                    4,
+                    3,
+                ),
+            )
+        )
+        cases["time_respecting"].append(
+            Case(
+                "time_respecting",
+                base + "&mode=time_respecting",
+                time_respecting_paths,
+                (
+                    a,
+                    other,
+                    window,
+                    FactFilter(),
+                    4,
+                ),
+            )
+        )
+    return cases
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ApiServer:
+    """The API as users run it: uvicorn in its own process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = _free_port()
+        env = {
+            **os.environ,
+            "NEO4J_URI": settings.bolt_uri,
+            "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+            "NEO4J_DATABASE": settings.neo4j_database,
+            "API_PORT": str(self.port),
+            "QUERY_TIMEOUT_SECONDS": "60",
+            "APPLY_SCHEMA_ON_STARTUP": "false",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.base + "/health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("the API did not come up")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _measure(calls: list[Callable[[], None]], concurrency: int) -> list[float]:
+    def timed(call: Callable[[], None]) -> float:
+        began = time.perf_counter()
+        call()
+        return time.perf_counter() - began
+
+    for call in calls[: max(3, len(calls) // 20)]:  # warm the plan cache and connections
+        call()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(timed, calls))
+
+
+def run_api_bench(
+    driver: neo4j.Driver, settings: Settings, cases: dict[str, list[Case]], requests: int
+) -> list[Percentiles]:
+    results: list[Percentiles] = []
+    server = ApiServer(settings)
+    try:
+        with httpx.Client(
+            base_url=server.base, timeout=120, limits=httpx.Limits(max_connections=32)
+        ) as client:
+            for name, items in cases.items():
+                chosen = (items * (requests // max(1, len(items)) + 1))[:requests]
+
+                def http_call(case: Case) -> Callable[[], None]:
+                    def call() -> None:
+                        response = client.get(case.url)
+                        if response.status_code != 200:
+                            raise RuntimeError(
+                                f"{case.url}: {response.status_code} {response.text[:200]}"
+                            )
+
+                    return call
+
+                def driver_call(case: Case) -> Callable[[], None]:
+                    return lambda: run_read(driver, settings.neo4j_database, 120, case.direct)
+
+                for concurrency in (1, 16):
+                    results.append(
+                        _percentiles(
+                            name,
+                            concurrency,
+                            "http",
+                            _measure([http_call(c) for c in chosen], concurrency),
+                        )
+                    )
+                    results.append(
+                        _percentiles(
+                            name,
+                            concurrency,
+                            "driver",
+                            _measure([driver_call(c) for c in chosen], concurrency),
+                        )
+                    )
+    finally:
+        server.stop()
+    return results
