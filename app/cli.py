@@ -220,9 +220,21 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
 ) -> None:
     """Serve the API (default http://127.0.0.1:8000; OpenAPI at /docs)."""
+    import httpx
     import uvicorn
 
     settings = get_settings()
+    url = f"http://{settings.api_host}:{settings.api_port}"
+    try:
+        answer = httpx.get(f"{url}/health", timeout=2)
+    except httpx.HTTPError:
+        answer = None
+    if answer is not None:
+        if "neo4j" in answer.text:
+            console.print(f"the API is already serving at {url} (docs at {url}/docs)")
+            return
+        raise _fail(f"port {settings.api_port} is taken by something else; set API_PORT")
+    console.print(f"serving the API at {url} (docs at {url}/docs)")
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 # An open end is stored as the last representable day rather than null, so that
 # `valid_to >= $day` stays an index-backed range predicate.
@@ -100,10 +100,21 @@ def _coerce_partial_date(value: Any) -> Any:
     return value
 
 
+# In files a date is written as text ("2024-06") or a bare year; the JSON Schema says so,
+# rather than describing the parsed interval.
+PARTIAL_DATE_JSON_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+        {"type": "integer", "minimum": 1, "maximum": 9999},
+    ],
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD; the precision is kept.",
+}
+
 PartialDateField = Annotated[
     PartialDate,
     BeforeValidator(_coerce_partial_date),
     PlainSerializer(str, return_type=str),
+    WithJsonSchema(PARTIAL_DATE_JSON_SCHEMA),
 ]
 
 

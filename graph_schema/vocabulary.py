@@ -92,7 +92,6 @@ class StructuralType(StrEnum):
     MADE = "MADE"  # Actor or Source -> Claim
     ABOUT = "ABOUT"  # Claim -> Event (claims about facts carry fact_id instead)
     CITED_IN = "CITED_IN"  # Claim -> Source that reported the claim
-    FROM_DATASET = "FROM_DATASET"  # Event or Source -> Dataset
 
 
 class Stance(StrEnum):

@@ -408,6 +408,22 @@ def write_dataset(
             writes.run_batches(driver, database, cypher, rows, batch_size, now)
             summary.counts[name] = len(rows)
             bar.advance(task, len(rows))
+        writes.write_one(
+            driver,
+            database,
+            writes.RETRACT_DATASET_EVENTS,
+            dataset=ds,
+            ids=[e.id for e in data.events],
+            now=now,
+        )
+        writes.write_one(
+            driver,
+            database,
+            writes.RETRACT_DATASET_CLAIMS,
+            dataset=ds,
+            ids=[c.id for c in data.claims],
+            now=now,
+        )
         _write_facts(driver, database, data, ds, batch_size, now, summary)
         bar.advance(task, len(data.facts))
     summary.counts["facts"] = len(data.facts)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from graph_schema.temporal import format_partial
 from queries.facts import FACT_COLUMNS, FACT_IN_SCOPE, scope_params, type_alternation
-from queries.models import ActorRef, FactFilter, FactPublic, TimeScope, _native
+from queries.models import ActorRef, FactFilter, FactPublic, TimeScope, to_native
 from queries.runner import records
 
 
@@ -75,8 +75,8 @@ e.date_precision AS date_precision, e.date_to_precision AS date_to_precision,
 
 
 def _summary(row: dict[str, Any]) -> EventSummary:
-    start = _native(row["date_from"])
-    end = _native(row["date_to"])
+    start = to_native(row["date_from"])
+    end = to_native(row["date_to"])
     precision = row["date_precision"]
     end_text = format_partial(end, row["date_to_precision"])
     return EventSummary(
@@ -94,7 +94,7 @@ def _summary(row: dict[str, Any]) -> EventSummary:
 LIST_EVENTS: LiteralString = (
     """
 MATCH (e:Event)
-WHERE e.date_from <= $valid_to AND e.date_to >= $valid_from
+WHERE e.date_from <= $valid_to AND e.date_to >= $valid_from AND e.retracted_at IS NULL
   AND ($kind IS NULL OR e.kind = $kind)
   AND ($actor IS NULL OR EXISTS { (:Actor {id: $actor})-[:PARTICIPATED_IN]->(e) })
   AND ($location IS NULL OR EXISTS { (e)-[:OCCURRED_IN]->(:Location {id: $location}) })
@@ -131,7 +131,7 @@ def list_events(
 
 EVENT_DETAIL: LiteralString = (
     """
-MATCH (e:Event {id: $id})
+MATCH (e:Event {id: $id}) WHERE e.retracted_at IS NULL
 RETURN """
     + EVENT_COLUMNS
     + """,
@@ -154,7 +154,7 @@ RETURN """
 
 EVENT_CLAIMS: LiteralString = """
 MATCH (c:Claim)
-WHERE c.event_id = $id OR c.fact_id IN $fact_ids
+WHERE (c.event_id = $id OR c.fact_id IN $fact_ids) AND c.retracted_at IS NULL
 MATCH (who)-[:MADE]->(c)
 RETURN c.id AS id, c.stance AS stance, c.date AS date, c.date_precision AS date_precision,
        c.quote AS quote, c.fact_id AS fact_id, c.event_id AS event_id,
@@ -182,7 +182,7 @@ def claims_for(
                 id=row["id"],
                 claimant=claimant,
                 stance=row["stance"],
-                date=format_partial(_native(row["date"]), row["date_precision"]),
+                date=format_partial(to_native(row["date"]), row["date_precision"]),
                 quote=row["quote"],
                 fact_id=row["fact_id"],
                 event_id=row["event_id"],
@@ -232,7 +232,7 @@ TIMELINE: LiteralString = """
 MATCH (anchor:Actor {id: $actor_id})
 CALL (anchor) {
   MATCH (anchor)-[:PARTICIPATED_IN]->(e:Event)
-  WHERE e.date_from <= $valid_to AND e.date_to >= $valid_from
+  WHERE e.date_from <= $valid_to AND e.date_to >= $valid_from AND e.retracted_at IS NULL
   RETURN e.date_from AS day, e.date_precision AS precision, 'event' AS kind, e.id AS id,
          e.name AS title, e.kind AS type,
          [(o:Actor)-[:PARTICIPATED_IN]->(e) WHERE o <> anchor | o.id] AS counterparts
@@ -290,7 +290,7 @@ def timeline(
     )
     return [
         TimelineEntry(
-            date=format_partial(_native(row["day"]), row["precision"]) or str(_native(row["day"])),
+            date=format_partial(to_native(row["day"]), row["precision"]) or str(to_native(row["day"])),
             precision=row["precision"],
             kind=row["kind"],
             id=row["id"],

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from graph_schema.temporal import OPEN_END, OPEN_START, format_partial, utc_now
+from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, format_partial, utc_now
 from graph_schema.vocabulary import FactType, Status
 
 
@@ -111,15 +111,15 @@ class FactPublic(BaseModel):
             target=row["target"],
             source_name=row.get("source_name"),
             target_name=row.get("target_name"),
-            valid_from=format_partial(_native(props.get("valid_from")), from_precision),
-            valid_to=format_partial(_native(props.get("valid_to")), to_precision),
+            valid_from=format_partial(to_native(props.get("valid_from")), from_precision),
+            valid_to=format_partial(to_native(props.get("valid_to")), to_precision),
             precision=Precision(valid_from=from_precision, valid_to=to_precision),
             status=props.get("status", "asserted"),
             confidence=props.get("confidence"),
             sources=list(props.get("sources") or []),
             event_id=props.get("event_id"),
-            recorded_at=_native(props["recorded_at"]),
-            retracted_at=_native(props.get("retracted_at")),
+            recorded_at=to_native(props["recorded_at"]),
+            retracted_at=to_native(props.get("retracted_at")),
             version=props.get("version"),
             asserted_by=list(props.get("asserted_by") or []),
             denied_by=list(props.get("denied_by") or []),
@@ -138,15 +138,13 @@ class FactPublic(BaseModel):
 
 
 def _parse_bound(text: str | None, *, first: bool) -> date | None:
-    from graph_schema.temporal import PartialDate
-
     if text is None:
         return None
     parsed = PartialDate.parse(text)
     return parsed.first_day if first else parsed.last_day
 
 
-def _native(value: Any) -> Any:
+def to_native(value: Any) -> Any:
     """neo4j.time values to their Python equivalents."""
-    to_native = getattr(value, "to_native", None)
-    return to_native() if callable(to_native) else value
+    convert = getattr(value, "to_native", None)
+    return convert() if callable(convert) else value

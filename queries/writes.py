@@ -70,7 +70,18 @@ UNWIND $rows AS row
 MERGE (e:Event {id: row.id})
 ON CREATE SET e.recorded_at = $now
 SET e += row.props
+REMOVE e.retracted_at
 WITH e, row
+// What the file no longer says about the event goes: the file is the event's description.
+CALL (e, row) {
+  MATCH (a:Actor)-[old:PARTICIPATED_IN]->(e) WHERE NOT a.id IN [p IN row.participants | p.actor]
+  DELETE old
+}
+CALL (e, row) {
+  MATCH (e)-[old:REPORTED_BY|INVOLVED|OCCURRED_IN]->(x)
+  WHERE NOT x.id IN row.sources + row.weapons + coalesce([row.location], [])
+  DELETE old
+}
 CALL (e, row) {
   UNWIND row.participants AS p
   MATCH (a:Actor {id: p.actor})
@@ -99,6 +110,7 @@ UNWIND $rows AS row
 MERGE (c:Claim {id: row.id})
 ON CREATE SET c.recorded_at = $now
 SET c += row.props
+REMOVE c.retracted_at
 WITH c, row
 CALL (c, row) {
   WITH c, row WHERE row.claimant_kind = "actor"
@@ -122,8 +134,20 @@ CALL (c, row) {
 }
 """
 
+# Events and claims the file no longer holds are retracted, not deleted: what the graph
+# held before stays answerable, and a retracted claim no longer counts towards a status.
+RETRACT_DATASET_EVENTS = """
+MATCH (e:Event {dataset: $dataset}) WHERE NOT e.id IN $ids AND e.retracted_at IS NULL
+SET e.retracted_at = $now
+"""
+
+RETRACT_DATASET_CLAIMS = """
+MATCH (c:Claim {dataset: $dataset}) WHERE NOT c.id IN $ids AND c.retracted_at IS NULL
+SET c.retracted_at = $now
+"""
+
 CLAIMS_FOR_FACTS = """
-MATCH (c:Claim) WHERE c.fact_id IN $ids
+MATCH (c:Claim) WHERE c.fact_id IN $ids AND c.retracted_at IS NULL
 MATCH (claimant)-[:MADE]->(c)
 RETURN c.fact_id AS fact_id, c.stance AS stance, claimant.id AS claimant,
        [(claimant)-[:PART_OF*0..4]->(whole:Actor) | whole.id] AS claimant_wholes

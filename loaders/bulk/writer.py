@@ -102,7 +102,7 @@ class BulkSummary:
         return "\n".join(lines)
 
 
-def _fact_props(event: BulkEvent) -> dict[str, Any]:
+def fact_props(event: BulkEvent) -> dict[str, Any]:
     if event.precision is Precision.DAY:
         first, last = event.day, event.day
     else:
@@ -359,7 +359,7 @@ class BulkWriter:
                     "id": event.id,
                     "source": event.source.id,
                     "target": event.target.id,
-                    "props": _fact_props(event),
+                    "props": fact_props(event),
                 }
             )
 

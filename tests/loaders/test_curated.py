@@ -191,3 +191,37 @@ def test_cli_load_lists_every_problem_and_exits_non_zero(
     assert result.output.count(f"{bad}:") >= 3
     assert "nothing was written" in result.output
     assert counts(db, settings.neo4j_database)["nodes"] == 0
+
+
+def test_a_claim_dropped_from_the_file_is_retracted_and_no_longer_counts(
+    db: neo4j.Driver, settings: Settings, tmp_path: Path
+) -> None:
+    load_curated_file(db, settings.neo4j_database, BUNDLED_DATASET)
+    document = yaml.safe_load(BUNDLED_DATASET.read_text())
+    shipment = "prk-troops-to-russia-vladivostok"
+    denials = [
+        c for c in document["claims"] if c.get("fact") == shipment and c["stance"] == "denies"
+    ]
+    assert denials, "the bundled dataset records the Kremlin's denial"
+    document["claims"] = [c for c in document["claims"] if c not in denials]
+    event = next(e for e in document["events"] if e["participants"])
+    dropped_participant = event["participants"].pop()["actor"]
+    corrected = tmp_path / "no-denial.yaml"
+    corrected.write_text(yaml.safe_dump(document, sort_keys=False))
+    load_curated_file(db, settings.neo4j_database, corrected)
+
+    props = fact(db, settings.neo4j_database, shipment)["props"]
+    assert props["status"] == "asserted"
+    assert props["denied_by"] == []
+    retracted, _, _ = db.execute_query(
+        "MATCH (c:Claim) WHERE c.id IN $ids RETURN c.retracted_at AS at",
+        ids=[c["id"] for c in denials],
+        database_=settings.neo4j_database,
+    )
+    assert len(retracted) == len(denials) and all(r["at"] is not None for r in retracted)
+    participants, _, _ = db.execute_query(
+        "MATCH (a:Actor)-[:PARTICIPATED_IN]->(:Event {id: $id}) RETURN a.id AS id",
+        id=event["id"],
+        database_=settings.neo4j_database,
+    )
+    assert dropped_participant not in {p["id"] for p in participants}
