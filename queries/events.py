@@ -290,7 +290,8 @@ def timeline(
     )
     return [
         TimelineEntry(
-            date=format_partial(to_native(row["day"]), row["precision"]) or str(to_native(row["day"])),
+            date=format_partial(to_native(row["day"]), row["precision"])
+            or str(to_native(row["day"])),
             precision=row["precision"],
             kind=row["kind"],
             id=row["id"],
