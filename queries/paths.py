@@ -7,9 +7,9 @@ journey instead takes one fact per hop, each starting no earlier than the one be
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from graph_schema.temporal import format_partial
 from queries.facts import FACT_COLUMNS, FACT_IN_SCOPE, scope_params, type_alternation
-from queries.models import ActorRef, FactFilter, FactPublic, TimeScope
+from queries.models import ActorRef, FactFilter, FactPublic, TimeScope, to_native
 from queries.runner import records
 
 MAX_HOPS_LIMIT = 6
@@ -240,63 +240,154 @@ def k_shortest_paths(
     )
 
 
-# From each frontier actor (with rollup, also from every actor PART_OF it), the facts that
-# start no earlier than the departure; the far end is rolled up to its country on request.
-NEIGHBOUR_FACTS_TEMPLATE = """
-UNWIND $frontier AS actor_id
-MATCH (anchor:Actor {id: actor_id})
+# One relaxation step of the earliest-arrival search: from each frontier actor (with
+# rollup, also from every actor PART_OF it), the earliest start of a fact to each neighbour
+# that starts no earlier than the actor's arrival. One row per (actor, neighbour): a hub's
+# thousands of facts cost one row per neighbour, and no fact is read whole until the end.
+EARLIEST_STEP_TEMPLATE = """
+UNWIND $frontier AS f
+MATCH (anchor:Actor {id: f.id})
 MATCH (x:Actor)-[:PART_OF*0..4]->(anchor) WHERE $rollup OR x = anchor
 MATCH (x)-[r:%s]-(y:Actor)
-WHERE r.valid_from >= $departure AND """
+WHERE r.valid_from >= f.arrival AND r.valid_from <= $latest AND """
 
-NEIGHBOUR_FACTS_TAIL = """
+_FAR_END = """
 OPTIONAL CALL (y) {
+  WITH y WHERE $rollup
   MATCH (y)-[:PART_OF*1..4]->(country:Actor {kind: 'state'})
   RETURN country LIMIT 1
 }
-WITH anchor, r, CASE WHEN $rollup AND country IS NOT NULL THEN country ELSE y END AS far
+WITH anchor, r, CASE WHEN country IS NOT NULL THEN country ELSE y END AS far
 WHERE far <> anchor
-RETURN DISTINCT anchor.id AS near_id, far.id AS far_id, """
+"""
+
+EARLIEST_STEP_TAIL = (
+    _FAR_END
+    + """
+RETURN anchor.id AS near, far.id AS far, min(r.valid_from) AS start
+"""
+)
+
+# The facts of a found journey: for each hop, the fact with the smallest id among those
+# that start on the hop's day between its two actors.
+JOURNEY_FACTS_TEMPLATE = """
+UNWIND $hops AS hop
+MATCH (anchor:Actor {id: hop.near})
+MATCH (x:Actor)-[:PART_OF*0..4]->(anchor) WHERE $rollup OR x = anchor
+MATCH (x)-[r:%s]-(y:Actor)
+WHERE r.valid_from = hop.start AND """
+
+JOURNEY_FACTS_TAIL = (
+    _FAR_END.replace("WITH anchor, r,", "WITH hop, anchor, r,")
+    + """
+  AND far.id = hop.far
+WITH hop, r ORDER BY r.id
+WITH hop, head(collect(r)) AS r
+RETURN hop.index AS index, """
+    + FACT_COLUMNS
+)
 
 Link = tuple[str, str, FactPublic]
+# (near actor, far actor, start day of the fact, fact id, key of the fact)
+Candidate = tuple[str, str, date, str, str]
+Step = Callable[[dict[str, date], date], list[Candidate]]
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    day: date
+    hops: int
+    fact_id: str
+    parent: str | None = None
+    key: str | None = None
+
+
+def earliest_arrival_search(
+    source: str,
+    departure: date,
+    max_hops: int,
+    step: Step,
+    target: str | None = None,
+    latest: date = date.max,
+) -> dict[str, list[tuple[str, str, str]]]:
+    """Hop-bounded earliest arrival: for every reached actor, its best journey as
+    (near, far, fact key) hops.
+
+    A journey's facts start in non-decreasing order, the first no earlier than `departure`;
+    it arrives when its last fact starts. Ties go to fewer hops, then to the smaller fact
+    id. This is Bellman-Ford by hops: level k holds the best arrivals using at most k facts,
+    and only actors that improved at level k are expanded at level k+1.
+
+    `step(frontier, latest)` gives, for each frontier actor (with its arrival) and each
+    neighbour, the earliest fact starting no earlier than that arrival and no later than
+    `latest`, as a Candidate.
+    """
+    levels: list[dict[str, _Arrival]] = [{source: _Arrival(departure, 0, "")}]
+    frontier = {source: departure}
+    for hop in range(1, max_hops + 1):
+        current = dict(levels[-1])
+        improved: dict[str, date] = {}
+        # Once the target is reached, only a strictly earlier arrival can beat it (a tie
+        # with more hops loses), so facts must start before it and so must the actors.
+        bound = latest
+        if target in current:
+            if current[target].day <= departure:
+                break
+            bound = min(latest, current[target].day - timedelta(days=1))
+        frontier = {node: day for node, day in frontier.items() if day <= bound}
+        if not frontier:
+            break
+        for near, far, start, fact_id, key in step(frontier, bound):
+            known = current.get(far)
+            if far != source and (
+                known is None or (start, hop, fact_id) < (known.day, known.hops, known.fact_id)
+            ):
+                current[far] = _Arrival(start, hop, fact_id, near, key)
+                improved[far] = start
+        levels.append(current)
+        frontier = improved
+        if not frontier:
+            break
+    journeys: dict[str, list[tuple[str, str, str]]] = {}
+    for node, arrival in levels[-1].items():
+        if node == source:
+            continue
+        chain: list[tuple[str, str, str]] = []
+        cursor, here = node, arrival
+        while here.parent is not None:
+            assert here.key is not None
+            chain.append((here.parent, cursor, here.key))
+            cursor, here = here.parent, levels[here.hops - 1][here.parent]
+        journeys[node] = list(reversed(chain))
+    return journeys
 
 
 def earliest_arrival(
     links: Iterable[Link], source: str, departure: date, max_hops: int
 ) -> dict[str, list[Link]]:
-    """Earliest-arrival journeys from `source`, each at most `max_hops` facts long.
+    """The same search over links held in memory (undirected: a fact links both ways)."""
+    adjacency: dict[str, list[Link]] = defaultdict(list)
+    by_key: dict[str, Link] = {}
+    for u, v, fact in links:
+        for link in ((u, v, fact), (v, u, fact)):
+            adjacency[link[0]].append(link)
+            by_key[f"{link[0]}|{link[1]}|{fact.id}|{fact.version}"] = link
 
-    A journey's facts start in non-decreasing order, the first no earlier than `departure`;
-    it arrives when its last fact starts. Links are undirected: a fact connects its two
-    actors whichever way it points. Ties go to fewer hops, then to fact id.
-    """
-    adjacency: dict[str, list[tuple[date, str, Link]]] = defaultdict(list)
-    for link in links:
-        u, v, fact = link
-        start = fact.interval[0]
-        if start < departure:
-            continue
-        adjacency[u].append((start, v, link))
-        adjacency[v].append((start, u, (v, u, fact)))
-    # Label-setting over (arrival, hops): a state is dominated if the actor was reached no
-    # later with no more hops. Revisiting an actor never helps (cutting the loop keeps the
-    # journey time-respecting with fewer hops), so dominance alone keeps journeys simple.
-    best: dict[str, list[tuple[date, int]]] = defaultdict(list)
-    journeys: dict[str, list[Link]] = {}
-    heap: list[tuple[date, int, str, str, tuple[Link, ...]]] = [(departure, 0, "", source, ())]
-    while heap:
-        arrival, hops, _, node, path = heapq.heappop(heap)
-        if any(a <= arrival and h <= hops for a, h in best[node]):
-            continue
-        best[node].append((arrival, hops))
-        if node != source and node not in journeys:
-            journeys[node] = list(path)
-        if hops == max_hops:
-            continue
-        for start, neighbour, link in adjacency[node]:
-            if start >= arrival:
-                heapq.heappush(heap, (start, hops + 1, link[2].id, neighbour, (*path, link)))
-    return journeys
+    def step(frontier: dict[str, date], latest: date) -> list[Candidate]:
+        best: dict[tuple[str, str], Candidate] = {}
+        for near, arrival in frontier.items():
+            for link in adjacency[near]:
+                start = link[2].interval[0]
+                if arrival <= start <= latest:
+                    key = f"{link[0]}|{link[1]}|{link[2].id}|{link[2].version}"
+                    candidate = (near, link[1], start, link[2].id, key)
+                    known = best.get((near, link[1]))
+                    if known is None or candidate[2:4] < known[2:4]:
+                        best[(near, link[1])] = candidate
+        return list(best.values())
+
+    journeys = earliest_arrival_search(source, departure, max_hops, step)
+    return {node: [by_key[key] for _, _, key in chain] for node, chain in journeys.items()}
 
 
 def time_respecting_paths(
@@ -308,48 +399,57 @@ def time_respecting_paths(
     max_hops: int,
 ) -> PathsResult:
     """The earliest-arrival journey from source to target, departing no earlier than `from`."""
-    links: dict[tuple[str, str, str, int | None], Link] = {}
-    frontier = {source}
-    reached = {source}
     cypher = (
-        NEIGHBOUR_FACTS_TEMPLATE % type_alternation(filters.types)
+        EARLIEST_STEP_TEMPLATE % type_alternation(filters.types)
         + FACT_IN_SCOPE
-        + NEIGHBOUR_FACTS_TAIL
-        + FACT_COLUMNS
+        + EARLIEST_STEP_TAIL
     )
-    for _ in range(max_hops):
-        if not frontier:
-            break
+    params = scope_params(scope, filters)
+
+    def step(frontier: dict[str, date], latest: date) -> list[Candidate]:
         rows = records(
             tx,
             cypher,
-            frontier=sorted(frontier),
-            departure=scope.valid_from,
-            **scope_params(scope, filters),
+            frontier=[{"id": node, "arrival": day} for node, day in frontier.items()],
+            latest=min(latest, scope.valid_to),
+            **params,
         )
-        next_frontier: set[str] = set()
-        for row in rows:
-            fact = FactPublic.from_record(row)
-            near, far = row["near_id"], row["far_id"]
-            links[(min(near, far), max(near, far), fact.id, fact.version)] = (near, far, fact)
-            if far not in reached:
-                next_frontier.add(far)
-        reached |= next_frontier
-        frontier = next_frontier
-    journey = earliest_arrival(links.values(), source, scope.valid_from, max_hops).get(target)
-    if journey is None:
+        return [
+            (r["near"], r["far"], to_native(r["start"]), "", to_native(r["start"]).isoformat())
+            for r in rows
+        ]
+
+    chain = earliest_arrival_search(source, scope.valid_from, max_hops, step, target=target).get(
+        target
+    )
+    if not chain:
         return PathsResult(paths=[], truncated=False)
-    order = [source] + [v for _, v, _ in journey]
+    fetch = (
+        JOURNEY_FACTS_TEMPLATE % type_alternation(filters.types)
+        + FACT_IN_SCOPE
+        + JOURNEY_FACTS_TAIL
+    )
+    hop_rows = [
+        {"index": i, "near": near, "far": far, "start": date.fromisoformat(day)}
+        for i, (near, far, day) in enumerate(chain)
+    ]
+    found = {
+        row["index"]: FactPublic.from_record(row)
+        for row in records(tx, fetch, hops=hop_rows, **params)
+    }
+    order = [source] + [far for _, far, _ in chain]
     names = _names(tx, set(order))
-    hops = [Hop(source=u, target=v, facts=[fact]) for u, v, fact in journey]
-    held = held_intervals([h.facts for h in hops], scope)
+    hops = [
+        Hop(source=near, target=far, facts=[found[i]]) for i, (near, far, _) in enumerate(chain)
+    ]
+    first, last = hops[0].facts[0], hops[-1].facts[0]
     path = PathPublic(
         nodes=[names[n] for n in order],
         hops=hops,
         length=len(hops),
-        held=_as_intervals(held),
-        departure=format_partial(journey[0][2].interval[0], "day"),
-        arrival=format_partial(journey[-1][2].interval[0], "day"),
+        held=_as_intervals(held_intervals([h.facts for h in hops], scope)),
+        departure=format_partial(first.interval[0], "day"),
+        arrival=format_partial(last.interval[0], "day"),
     )
     return PathsResult(paths=[path], truncated=False)
 
