@@ -201,6 +201,9 @@ class BulkWriter:
         self.workers = max(1, workers)
         self.now = now or utc_now()
         self.known_actors: set[str] = set()
+        # PART_OF links wait for the end of the load: creating one locks the parent (a
+        # country), which the concurrent fact writers hold most of the time.
+        self.part_of_links: set[tuple[str, str]] = set()
         self.datasets: set[str] = set()
         self.summary = BulkSummary(rejects_path=rejects_path)
 
@@ -260,6 +263,7 @@ class BulkWriter:
                     )
                 for pending, pending_batch in in_flight:
                     self._settle(pending, pending_batch)
+                self._write_part_of()
                 bar.update(task, completed=self.summary.rows_read)
         finally:
             if rejects_file is not None:
@@ -336,11 +340,13 @@ class BulkWriter:
         ]
         counters = self._run(bulk_writes.MERGE_BULK_ACTORS, rows=rows)
         self.summary.actors_created += counters.nodes_created
-        if links:
-            self._run(
-                bulk_writes.MERGE_BULK_PART_OF, rows=[{"child": c, "parent": p} for c, p in links]
-            )
+        self.part_of_links |= links
         self.known_actors.update(new)
+
+    def _write_part_of(self) -> None:
+        links = [{"child": c, "parent": p} for c, p in sorted(self.part_of_links)]
+        for start in range(0, len(links), self.batch_size):
+            self._run(bulk_writes.MERGE_BULK_PART_OF, rows=links[start : start + self.batch_size])
 
     def _run(self, cypher: Any, **params: Any) -> neo4j.SummaryCounters:
         def work(tx: neo4j.ManagedTransaction) -> neo4j.SummaryCounters:
