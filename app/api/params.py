@@ -185,6 +185,13 @@ def paginate(items: list[T], current: Page) -> ListPublic[T]:
     return ListPublic[T](data=chunk, count=len(chunk), next=next_cursor(current, len(chunk), more))
 
 
+def page_from_overfetch(items: list[T], current: Page) -> ListPublic[T]:
+    """A page from a query that asked for `limit + 1` rows: the extra one says there is more."""
+    chunk = items[: current.limit]
+    more = len(items) > current.limit
+    return ListPublic[T](data=chunk, count=len(chunk), next=next_cursor(current, len(chunk), more))
+
+
 def read(
     driver: neo4j.Driver, settings: Settings, work: Callable[[neo4j.ManagedTransaction], T]
 ) -> T:

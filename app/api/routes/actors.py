@@ -12,7 +12,7 @@ from app.api.params import (
     ListPublic,
     PageDep,
     TimeScopeDep,
-    next_cursor,
+    page_from_overfetch,
     paginate,
     read,
     resolve,
@@ -58,18 +58,7 @@ def search_actors_route(
             tx, q, kind.value if kind else None, current.offset, current.limit + 1
         ),
     )
-    return paginate_prefetched(hits, current)
-
-
-def paginate_prefetched(items: list[ActorHit], current: PageDep) -> ListPublic[ActorHit]:
-    from app.api.params import next_cursor
-
-    chunk = items[: current.limit]
-    return ListPublic[ActorHit](
-        data=chunk,
-        count=len(chunk),
-        next=next_cursor(current, len(chunk), len(items) > current.limit),
-    )
+    return page_from_overfetch(hits, current)
 
 
 @router.get("/{actor_id}", response_model=ActorDetail)
@@ -156,16 +145,11 @@ def read_actor_timeline(
         settings,
         lambda tx: timeline(tx, resolved, scope, filters, current.offset, current.limit + 1),
     )
-    chunk = entries[: current.limit]
+    page = page_from_overfetch(entries, current)
     buckets = None
     if bucket is not None:
         width = 7 if bucket == "month" else 4
         buckets = read(
             driver, settings, lambda tx: timeline_buckets(tx, resolved, scope, filters, width)
         )
-    return TimelinePublic(
-        data=chunk,
-        count=len(chunk),
-        next=next_cursor(current, len(chunk), len(entries) > current.limit),
-        buckets=buckets,
-    )
+    return TimelinePublic(data=page.data, count=page.count, next=page.next, buckets=buckets)

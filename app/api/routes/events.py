@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app.api.deps import DriverDep, SettingsDep
-from app.api.params import ListPublic, PageDep, next_cursor, read, resolve, time_scope
+from app.api.params import ListPublic, PageDep, page_from_overfetch, read, resolve, time_scope
 from app.api.problems import PROBLEM_RESPONSES
 from graph_schema.errors import NotFoundError
 from queries.events import EventDetail, EventSummary, event_detail, list_events
@@ -49,12 +49,7 @@ def read_events(
             tx, scope, actor_id, type_, location, current.offset, current.limit + 1
         ),
     )
-    chunk = events[: current.limit]
-    return ListPublic[EventSummary](
-        data=chunk,
-        count=len(chunk),
-        next=next_cursor(current, len(chunk), len(events) > current.limit),
-    )
+    return page_from_overfetch(events, current)
 
 
 @router.get("/{event_id}", response_model=EventDetail)
