@@ -13,7 +13,6 @@ import neo4j
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
-from app.api.deps import DriverDep, SettingsDep
 from app.core.config import Settings
 from graph_schema.errors import InvalidQueryError, NotFoundError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, ensure_utc
@@ -198,16 +197,15 @@ def read(
     return run_read(driver, settings.neo4j_database, settings.query_timeout_seconds, work)
 
 
-def resolve(
-    driver: DriverDep | neo4j.Driver, settings: SettingsDep | Settings, field: str, text: str
-) -> str:
-    """An actor id from an id, a name or an alias (`DPRK` -> `prk`).
+def resolve(tx: neo4j.ManagedTransaction, field: str, text: str) -> str:
+    """An actor id from an id, a name or an alias (`DPRK` -> `prk`), inside the transaction
+    that then answers the query: one round of BEGIN and COMMIT per request, not three.
 
     Raises:
         NotFoundError: nothing by that name.
         InvalidQueryError: the name is ambiguous.
     """
-    ids = read(driver, settings, lambda tx: resolve_actor(tx, text))
+    ids = resolve_actor(tx, text)
     if not ids:
         raise NotFoundError("actor", text)
     if len(ids) > 1:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Annotated, Literal
 
+import neo4j
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
@@ -64,8 +65,7 @@ def search_actors_route(
 @router.get("/{actor_id}", response_model=ActorDetail)
 def read_actor(actor_id: ActorIdPath, driver: DriverDep, settings: SettingsDep) -> ActorDetail:
     """One actor: its aliases, what it is part of, its parts, and roles over time."""
-    resolved = resolve(driver, settings, "actor_id", actor_id)
-    detail = read(driver, settings, lambda tx: actor_detail(tx, resolved))
+    detail = read(driver, settings, lambda tx: actor_detail(tx, resolve(tx, "actor_id", actor_id)))
     if detail is None:
         raise NotFoundError("actor", actor_id)
     return detail
@@ -91,8 +91,11 @@ def read_actor_relationships(
 
     Example: `/v1/actors/prk/relationships?at=2024-07` shows North Korea's ties in July 2024.
     """
-    resolved = resolve(driver, settings, "actor_id", actor_id)
-    pairs = read(driver, settings, lambda tx: actor_facts(tx, resolved, scope, filters))
+    pairs = read(
+        driver,
+        settings,
+        lambda tx: actor_facts(tx, resolve(tx, "actor_id", actor_id), scope, filters),
+    )
     groups: dict[tuple[str, str], list[FactPublic]] = defaultdict(list)
     counterparts: dict[str, ActorRef] = {}
     for counterpart, fact in pairs:
@@ -138,18 +141,18 @@ def read_actor_timeline(
     """
     from app.api.params import time_scope
 
-    resolved = resolve(driver, settings, "actor_id", actor_id)
     scope = time_scope(None, from_ or "0001", to or "9999", known_at)
-    entries = read(
-        driver,
-        settings,
-        lambda tx: timeline(tx, resolved, scope, filters, current.offset, current.limit + 1),
-    )
-    page = page_from_overfetch(entries, current)
-    buckets = None
-    if bucket is not None:
+
+    def work(
+        tx: neo4j.ManagedTransaction,
+    ) -> tuple[list[TimelineEntry], list[TimelineBucket] | None]:
+        resolved = resolve(tx, "actor_id", actor_id)
+        entries = timeline(tx, resolved, scope, filters, current.offset, current.limit + 1)
+        if bucket is None:
+            return entries, None
         width = 7 if bucket == "month" else 4
-        buckets = read(
-            driver, settings, lambda tx: timeline_buckets(tx, resolved, scope, filters, width)
-        )
+        return entries, timeline_buckets(tx, resolved, scope, filters, width)
+
+    entries, buckets = read(driver, settings, work)
+    page = page_from_overfetch(entries, current)
     return TimelinePublic(data=page.data, count=page.count, next=page.next, buckets=buckets)

@@ -41,12 +41,17 @@ def read_events(
 ) -> ListPublic[EventSummary]:
     """Dated events in order, by participant, kind, place and window (default: all time)."""
     scope = time_scope(None, from_, to, None) if (from_ or to) else TimeScope.everything()
-    actor_id = resolve(driver, settings, "actor", actor) if actor else None
     events = read(
         driver,
         settings,
         lambda tx: list_events(
-            tx, scope, actor_id, type_, location, current.offset, current.limit + 1
+            tx,
+            scope,
+            resolve(tx, "actor", actor) if actor else None,
+            type_,
+            location,
+            current.offset,
+            current.limit + 1,
         ),
     )
     return page_from_overfetch(events, current)

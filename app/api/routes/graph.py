@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import neo4j
 from fastapi import APIRouter, Query
 from pydantic import Field
 
@@ -32,8 +33,10 @@ def read_graph(
 ) -> GraphResponse:
     """An ego network for graph visualisation: actors as nodes, facts (with validity) as edges."""
     names = [name for value in actors for name in value.split(",") if name.strip()]
-    ids = [resolve(driver, settings, "actors", name.strip()) for name in names]
-    network, truncated = read(
-        driver, settings, lambda tx: ego_network(tx, ids, depth, scope, filters, max_edges)
-    )
+
+    def work(tx: neo4j.ManagedTransaction) -> tuple[GraphPublic, bool]:
+        ids = [resolve(tx, "actors", name.strip()) for name in names]
+        return ego_network(tx, ids, depth, scope, filters, max_edges)
+
+    network, truncated = read(driver, settings, work)
     return GraphResponse(nodes=network.nodes, edges=network.edges, truncated=truncated)

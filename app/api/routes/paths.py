@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import neo4j
 from fastapi import APIRouter, Query
 
 from app.api.deps import DriverDep, SettingsDep
@@ -46,22 +47,13 @@ def read_paths(
     Example: `?source=prk&target=ukr&from=2024-06&to=2024-10&mode=time_respecting` asks how
     North Korea reaches Ukraine through what happened between June and October 2024.
     """
-    source_id = resolve(driver, settings, "source", source)
-    target_id = resolve(driver, settings, "target", target)
-    if mode is PathMode.SHORTEST:
-        return read(
-            driver,
-            settings,
-            lambda tx: shortest_paths(tx, source_id, target_id, scope, filters, max_hops),
-        )
-    if mode is PathMode.K_SHORTEST:
-        return read(
-            driver,
-            settings,
-            lambda tx: k_shortest_paths(tx, source_id, target_id, scope, filters, max_hops, k),
-        )
-    return read(
-        driver,
-        settings,
-        lambda tx: time_respecting_paths(tx, source_id, target_id, scope, filters, max_hops),
-    )
+
+    def work(tx: neo4j.ManagedTransaction) -> PathsResult:
+        source_id, target_id = resolve(tx, "source", source), resolve(tx, "target", target)
+        if mode is PathMode.SHORTEST:
+            return shortest_paths(tx, source_id, target_id, scope, filters, max_hops)
+        if mode is PathMode.K_SHORTEST:
+            return k_shortest_paths(tx, source_id, target_id, scope, filters, max_hops, k)
+        return time_respecting_paths(tx, source_id, target_id, scope, filters, max_hops)
+
+    return read(driver, settings, work)

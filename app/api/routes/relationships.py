@@ -28,7 +28,9 @@ def read_relationships(
     Examples: `?a=prk&b=rus&at=2024-07-01` (the alliance);
     `?a=prk&b=rus&from=2024-10&to=2024-10&status=contested` (the disputed troop transfer).
     """
-    a_id = resolve(driver, settings, "a", a)
-    b_id = resolve(driver, settings, "b", b)
-    facts = read(driver, settings, lambda tx: facts_between(tx, a_id, b_id, scope, filters))
+    facts = read(
+        driver,
+        settings,
+        lambda tx: facts_between(tx, resolve(tx, "a", a), resolve(tx, "b", b), scope, filters),
+    )
     return paginate(facts, current)
