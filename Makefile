@@ -45,9 +45,7 @@ bench: install .env
 	$(TEST_ENV) $(TKG) neo4j stop; exit $$status
 
 stop:
-	-@pkill -f 'uvicorn.*app.main:create_app' 2>/dev/null; true
-	-@[ -x $(TKG) ] && $(TKG) neo4j stop; true
-	-@[ -x $(TKG) ] && TKG_INSTANCE=test NEO4J_URI= $(TKG) neo4j stop; true
+	@if [ -x $(TKG) ]; then $(TKG) stop; else echo "nothing installed, nothing to stop"; fi
 
 clean: stop
 	rm -rf $(VENV) ops/neo4j/runtime .mypy_cache .ruff_cache .pytest_cache

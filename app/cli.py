@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from app.core.config import REPO_ROOT, Settings, get_settings
-from app.core.neo4j_server import LocalNeo4j, Neo4jServerError
+from app.core.neo4j_server import RUNTIME_DIR, LocalNeo4j, Neo4jServerError
 
 app = typer.Typer(no_args_is_help=True, help=__doc__)
 neo4j_app = typer.Typer(no_args_is_help=True, help="The local Neo4j server (no Docker needed).")
@@ -235,13 +235,38 @@ def serve(
             return
         raise _fail(f"port {settings.api_port} is taken by something else; set API_PORT")
     console.print(f"serving the API at {url} (docs at {url}/docs)")
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=settings.api_host,
-        port=settings.api_port,
-        reload=reload,
-    )
+    pid_file = RUNTIME_DIR / "api.pid"
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(str(os.getpid()))
+    try:
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=settings.api_host,
+            port=settings.api_port,
+            reload=reload,
+        )
+    finally:
+        pid_file.unlink(missing_ok=True)
+
+
+@app.command("stop")
+def stop_all() -> None:
+    """Stop the API that `tkg serve` started, and every local Neo4j instance."""
+    import signal
+
+    pid_file = RUNTIME_DIR / "api.pid"
+    try:
+        os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+        console.print("API stopped")
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        console.print("the API was not running")
+    pid_file.unlink(missing_ok=True)
+    base = get_settings()
+    for home in sorted(p.parent.parent for p in RUNTIME_DIR.glob("*/conf/neo4j.conf")):
+        server = LocalNeo4j(base.model_copy(update={"tkg_instance": home.name}))
+        if server.stop():
+            console.print(f"Neo4j ({home.name}) stopped")
 
 
 if __name__ == "__main__":
