@@ -121,3 +121,13 @@ def optional_coordinates(lat_text: str, lon_text: str) -> tuple[float | None, fl
 
 def missing(text: str) -> bool:
     return text.strip() in MISSING
+
+
+def tab_fields(text: str, width: int) -> list[str] | str:
+    """The row's tab-separated fields, or why the row does not have `width` of them."""
+    fields = text.split("\t")
+    if len(fields) == width:
+        return fields
+    if not text.strip():
+        return "blank line"
+    return f"expected {width} tab-separated columns, got {len(fields)}"

@@ -24,7 +24,14 @@ from pathlib import Path
 from graph_schema.temporal import Precision
 from loaders.bulk.actors import gdelt_actor
 from loaders.bulk.cameo import cameo_text, fact_type_for_code, quad_class
-from loaders.bulk.common import iter_lines, optional_coordinates, optional_float, reject, slugify
+from loaders.bulk.common import (
+    iter_lines,
+    optional_coordinates,
+    optional_float,
+    reject,
+    slugify,
+    tab_fields,
+)
 from loaders.bulk.countries import country_from_name
 from loaders.bulk.records import BulkEvent, Mention, RejectedRow
 
@@ -242,14 +249,9 @@ def parse_gdelt_mentions(path: Path) -> Iterator[tuple[int, Mention] | RejectedR
         if text is None:
             yield reject(where, number, "not valid UTF-8", raw)
             continue
-        fields = text.split("\t")
-        if len(fields) != MENTIONS_COLUMNS:
-            reason = (
-                "blank line"
-                if not text.strip()
-                else f"expected {MENTIONS_COLUMNS} tab-separated columns, got {len(fields)}"
-            )
-            yield reject(where, number, reason, text)
+        fields = tab_fields(text, MENTIONS_COLUMNS)
+        if isinstance(fields, str):
+            yield reject(where, number, fields, text)
             continue
         event_number = fields[0].strip()
         if not event_number.isdigit():

@@ -19,6 +19,7 @@ from loaders.bulk.common import (
     optional_coordinates,
     optional_float,
     reject,
+    tab_fields,
 )
 from loaders.bulk.countries import country_from_name
 from loaders.bulk.records import BulkActor, BulkEvent, RejectedRow
@@ -94,14 +95,9 @@ def parse_icews(path: Path) -> Iterator[BulkEvent | RejectedRow]:
         if text is None:
             yield reject(where, number, "not valid UTF-8", raw)
             continue
-        fields = text.split("\t")
-        if len(fields) != width:
-            reason = (
-                "blank line"
-                if not text.strip()
-                else f"expected {width} tab-separated columns, got {len(fields)}"
-            )
-            yield reject(where, number, reason, text)
+        fields = tab_fields(text, width)
+        if isinstance(fields, str):
+            yield reject(where, number, fields, text)
             continue
         event_id = _value(fields, i_id)
         if not event_id:
