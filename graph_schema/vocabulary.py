@@ -135,6 +135,11 @@ def derive_status(stances: Iterable[tuple[Stance, bool]]) -> Status:
     return Status.ASSERTED
 
 
+def alias_key(name: str) -> str:
+    """Aliases match case- and space-insensitively."""
+    return " ".join(name.casefold().split())
+
+
 FACT_TYPES: frozenset[str] = frozenset(t.value for t in FactType)
 LABELS: frozenset[str] = frozenset(label.value for label in Label)
 _IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$|^[A-Z][A-Za-z0-9]{0,63}$")

@@ -24,7 +24,7 @@ from rich.progress import Progress
 
 from graph_schema.errors import TkgError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, Precision, utc_now
-from graph_schema.vocabulary import FactType, Stance, derive_status
+from graph_schema.vocabulary import Stance, alias_key, derive_status
 from loaders.curated_format import (
     ActorEntry,
     ClaimEntry,
@@ -202,11 +202,6 @@ def _alias_conflicts(actors: list[ActorEntry]) -> list[tuple[Loc, str]]:
                     )
                 )
     return conflicts
-
-
-def alias_key(name: str) -> str:
-    """Aliases match case- and space-insensitively."""
-    return " ".join(name.casefold().split())
 
 
 def parse_file(path: Path) -> CuratedDataset:
@@ -442,18 +437,11 @@ def _write_facts(
 ) -> None:
     wanted = {fact.id: fact for fact in data.facts}
     ids = list(wanted)
-    current: dict[str, dict[str, Any]] = {}
+    current, recorded = writes.current_facts(driver, database, ids, ds)
     stale_by_type: dict[str, list[str]] = defaultdict(list)
-    for fact_type in FactType:
-        for row in writes.read_rows(
-            driver, database, writes.current_facts_query(fact_type), ids=ids
-        ):
-            current[row["id"]] = {**row, "type": fact_type.value}
-        for row in writes.read_rows(
-            driver, database, writes.dataset_facts_query(fact_type), dataset=ds
-        ):
-            if row["id"] not in wanted:
-                stale_by_type[fact_type.value].append(row["id"])
+    for fact_id, fact_type in recorded:
+        if fact_id not in wanted:
+            stale_by_type[fact_type].append(fact_id)
 
     create_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for fact in data.facts:
@@ -474,19 +462,15 @@ def _write_facts(
         )
 
     for stale_type, stale in stale_by_type.items():
-        _retract(driver, database, stale_type, stale, now)
+        writes.write_one(
+            driver, database, writes.retract_facts_query(stale_type), ids=stale, now=now
+        )
         summary.facts_retracted += len([i for i in stale if i not in wanted])
     for new_type, rows in create_by_type.items():
         writes.run_batches(
             driver, database, writes.create_facts_query(new_type), rows, batch_size, now
         )
         summary.facts_created += len(rows)
-
-
-def _retract(
-    driver: neo4j.Driver, database: str, fact_type: str, ids: list[str], now: datetime
-) -> None:
-    writes.write_one(driver, database, writes.retract_facts_query(fact_type), ids=ids, now=now)
 
 
 def refresh_status(

@@ -8,6 +8,7 @@ from typing import LiteralString
 import neo4j
 from pydantic import BaseModel, Field
 
+from graph_schema.vocabulary import alias_key
 from queries.models import ActorRef, FactPublic
 from queries.runner import records
 
@@ -16,11 +17,6 @@ OPTIONAL MATCH (exact:Actor {id: $text})
 OPTIONAL MATCH (:Alias {key: $key})-[:REFERS_TO]->(aliased:Actor)
 RETURN exact.id AS exact, collect(DISTINCT aliased.id) AS aliased
 """
-
-
-def alias_key(name: str) -> str:
-    """Aliases match case- and space-insensitively."""
-    return " ".join(name.casefold().split())
 
 
 def resolve_actor(tx: neo4j.ManagedTransaction, text: str) -> list[str]:

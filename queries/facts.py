@@ -122,20 +122,3 @@ def facts_between(
     )
     rows = records(tx, cypher, a=a, b=b, **scope_params(scope, filters))
     return [FactPublic.from_record(row) for row in rows]
-
-
-def facts_in_scope(
-    tx: neo4j.ManagedTransaction, scope: TimeScope, filters: FactFilter, limit: int | None = None
-) -> list[FactPublic]:
-    """Every fact in scope (for whole-graph computations and cross-checks)."""
-    cypher = (
-        f"MATCH (s:Actor)-[r:{type_alternation(filters.types)}]->(t:Actor)\nWHERE "
-        + FACT_IN_SCOPE
-        + "RETURN "
-        + FACT_COLUMNS
-        + "ORDER BY props.id LIMIT $limit"
-    )
-    rows = records(
-        tx, cypher, limit=limit if limit is not None else 2**62, **scope_params(scope, filters)
-    )
-    return [FactPublic.from_record(row) for row in rows]

@@ -287,7 +287,6 @@ RETURN hop.index AS index, """
     + FACT_COLUMNS
 )
 
-Link = tuple[str, str, FactPublic]
 # (near actor, far actor, start day of the fact, fact id, key of the fact)
 Candidate = tuple[str, str, date, str, str]
 Step = Callable[[dict[str, date], date], list[Candidate]]
@@ -360,34 +359,6 @@ def earliest_arrival_search(
             cursor, here = here.parent, levels[here.hops - 1][here.parent]
         journeys[node] = list(reversed(chain))
     return journeys
-
-
-def earliest_arrival(
-    links: Iterable[Link], source: str, departure: date, max_hops: int
-) -> dict[str, list[Link]]:
-    """The same search over links held in memory (undirected: a fact links both ways)."""
-    adjacency: dict[str, list[Link]] = defaultdict(list)
-    by_key: dict[str, Link] = {}
-    for u, v, fact in links:
-        for link in ((u, v, fact), (v, u, fact)):
-            adjacency[link[0]].append(link)
-            by_key[f"{link[0]}|{link[1]}|{fact.id}|{fact.version}"] = link
-
-    def step(frontier: dict[str, date], latest: date) -> list[Candidate]:
-        best: dict[tuple[str, str], Candidate] = {}
-        for near, arrival in frontier.items():
-            for link in adjacency[near]:
-                start = link[2].interval[0]
-                if arrival <= start <= latest:
-                    key = f"{link[0]}|{link[1]}|{link[2].id}|{link[2].version}"
-                    candidate = (near, link[1], start, link[2].id, key)
-                    known = best.get((near, link[1]))
-                    if known is None or candidate[2:4] < known[2:4]:
-                        best[(near, link[1])] = candidate
-        return list(best.values())
-
-    journeys = earliest_arrival_search(source, departure, max_hops, step)
-    return {node: [by_key[key] for _, _, key in chain] for node, chain in journeys.items()}
 
 
 def time_respecting_paths(

@@ -11,7 +11,7 @@ from typing import Any, LiteralString
 
 import neo4j
 
-from graph_schema.vocabulary import FACT_TYPES, safe_identifier
+from graph_schema.vocabulary import FACT_TYPES, FactType, safe_identifier
 
 Row = dict[str, Any]
 
@@ -223,6 +223,26 @@ def run_batches(
             session.execute_write(work)
             written += len(batch)
     return written
+
+
+def current_facts(
+    driver: neo4j.Driver, database: str, ids: list[str], dataset: str
+) -> tuple[dict[str, Row], list[tuple[str, str]]]:
+    """In one read transaction: the current versions of `ids` (by id, with their type), and
+    every current (id, type) the data set recorded."""
+
+    def work(tx: neo4j.ManagedTransaction) -> tuple[dict[str, Row], list[tuple[str, str]]]:
+        current: dict[str, Row] = {}
+        recorded: list[tuple[str, str]] = []
+        for fact_type in FactType:
+            for record in tx.run(current_facts_query(fact_type), ids=ids):
+                current[record["id"]] = {**record.data(), "type": fact_type.value}
+            for record in tx.run(dataset_facts_query(fact_type), dataset=dataset):
+                recorded.append((record["id"], fact_type.value))
+        return current, recorded
+
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        return session.execute_read(work)
 
 
 def read_rows(

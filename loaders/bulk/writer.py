@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -71,11 +72,6 @@ class BulkSummary:
     mentions_unattached: int = 0
     seconds: float = 0.0
     rejects_path: Path | None = None
-    fact_types: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-    @property
-    def events_read(self) -> int:
-        return self.events_written + self.events_existing + self.duplicate_rows
 
     def render(self) -> str:
         rate = self.rows_read / self.seconds if self.seconds else 0.0
@@ -221,8 +217,6 @@ class BulkWriter:
             BulkRowError: a row was rejected and on_error is fail (earlier batches stay
                 written; a rerun after fixing the row completes the load idempotently).
         """
-        import time
-
         began = time.monotonic()
         rejects_file: TextIO | None = None
         rejects: Any = None
@@ -278,8 +272,6 @@ class BulkWriter:
         self.summary.events_existing += len(batch.events) - created
         self.summary.duplicate_rows += batch.duplicates
         self.summary.mentions_written += mentions
-        for event in batch.events.values():
-            self.summary.fact_types[event.type.value] += 1
 
     def _batches(self, records: Iterable[BulkRecord], rejects: Any) -> Iterator[_Batch]:
         batch = _Batch()
