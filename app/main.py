@@ -10,7 +10,7 @@ import neo4j
 from fastapi import FastAPI
 from neo4j.exceptions import DriverError, Neo4jError
 
-from app.api.main import api_router
+from app.api.main import ROUTERS
 from app.api.problems import install_problem_handlers
 from app.core.config import Settings, get_settings
 from graph_schema.ddl import apply_schema
@@ -70,5 +70,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_problem_handlers(app)
-    app.include_router(api_router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

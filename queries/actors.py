@@ -9,22 +9,25 @@ import neo4j
 from pydantic import BaseModel, Field
 
 from graph_schema.vocabulary import alias_key
+from queries.facts import FACT_PROPS
 from queries.models import ActorRef, FactPublic
 from queries.runner import records
 
 RESOLVE: LiteralString = """
-OPTIONAL MATCH (exact:Actor {id: $text})
-OPTIONAL MATCH (:Alias {key: $key})-[:REFERS_TO]->(aliased:Actor)
-RETURN exact.id AS exact, collect(DISTINCT aliased.id) AS aliased
+UNWIND range(0, size($texts) - 1) AS i
+OPTIONAL MATCH (exact:Actor {id: $texts[i]})
+OPTIONAL MATCH (:Alias {key: $keys[i]})-[:REFERS_TO]->(aliased:Actor)
+WITH i, exact, collect(DISTINCT aliased.id) AS aliased
+RETURN i, exact.id AS exact, aliased
+ORDER BY i
 """
 
 
-def resolve_actor(tx: neo4j.ManagedTransaction, text: str) -> list[str]:
-    """Actor ids that `text` names: its id, else every actor that has it as a name or alias."""
-    row = records(tx, RESOLVE, text=text, key=alias_key(text))[0]
-    if row["exact"]:
-        return [row["exact"]]
-    return sorted(row["aliased"])
+def resolve_actors(tx: neo4j.ManagedTransaction, texts: list[str]) -> list[list[str]]:
+    """For each text, the actor ids it names: its id, else every actor that has it as a name
+    or alias. One round trip however many names a request carries."""
+    rows = records(tx, RESOLVE, texts=texts, keys=[alias_key(text) for text in texts])
+    return [[row["exact"]] if row["exact"] else sorted(row["aliased"]) for row in rows]
 
 
 class ActorHit(ActorRef):
@@ -96,14 +99,18 @@ RETURN a.id AS id, a.name AS name, a.kind AS kind, a.description AS description,
        [(c:Actor)-[:PART_OF]->(a) | c {.id, .name, .kind}] AS parts
 """
 
-ROLES: LiteralString = """
+ROLES: LiteralString = (
+    """
 MATCH (holder:Actor)-[r:HOLDS_ROLE]->(office:Actor)
 WHERE (holder.id = $id OR office.id = $id) AND r.retracted_at IS NULL
 RETURN holder {.id, .name, .kind} AS holder, office {.id, .name, .kind} AS office,
        type(r) AS type, holder.id AS source, office.id AS target,
-       holder.name AS source_name, office.name AS target_name, properties(r) AS props
+       holder.name AS source_name, office.name AS target_name, """
+    + FACT_PROPS
+    + """
 ORDER BY r.valid_from, r.id
 """
+)
 
 
 def actor_detail(tx: neo4j.ManagedTransaction, actor_id: str) -> ActorDetail | None:

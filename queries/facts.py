@@ -26,10 +26,20 @@ AND ($statuses IS NULL OR r.status IN $statuses)
 AND ($min_confidence IS NULL OR r.confidence >= $min_confidence)
 """
 
-FACT_COLUMNS: LiteralString = """
+# Temporal properties travel as ISO strings: the driver builds a Python object per
+# neo4j DateTime at tens of microseconds each, which made up a third of the time of
+# answers with hundreds of facts; ISO strings order the same way as the dates.
+FACT_PROPS: LiteralString = """r {.*,
+   valid_from: toString(r.valid_from), valid_to: toString(r.valid_to),
+   recorded_at: toString(r.recorded_at), retracted_at: toString(r.retracted_at)} AS props"""
+
+FACT_COLUMNS: LiteralString = (
+    """
 type(r) AS type, startNode(r).id AS source, endNode(r).id AS target,
-startNode(r).name AS source_name, endNode(r).name AS target_name, properties(r) AS props
-"""
+startNode(r).name AS source_name, endNode(r).name AS target_name, """
+    + FACT_PROPS
+    + "\n"
+)
 
 # The actor itself, and with rollup everything PART_OF it (ministries, forces, offices).
 MEMBERS: LiteralString = """

@@ -111,15 +111,15 @@ class FactPublic(BaseModel):
             target=row["target"],
             source_name=row.get("source_name"),
             target_name=row.get("target_name"),
-            valid_from=format_partial(to_native(props.get("valid_from")), from_precision),
-            valid_to=format_partial(to_native(props.get("valid_to")), to_precision),
+            valid_from=format_partial(as_date(props.get("valid_from")), from_precision),
+            valid_to=format_partial(as_date(props.get("valid_to")), to_precision),
             precision=Precision(valid_from=from_precision, valid_to=to_precision),
             status=props.get("status", "asserted"),
             confidence=props.get("confidence"),
             sources=list(props.get("sources") or []),
             event_id=props.get("event_id"),
-            recorded_at=to_native(props["recorded_at"]),
-            retracted_at=to_native(props.get("retracted_at")),
+            recorded_at=as_datetime(props["recorded_at"]),
+            retracted_at=as_datetime(props.get("retracted_at")),
             version=props.get("version"),
             asserted_by=list(props.get("asserted_by") or []),
             denied_by=list(props.get("denied_by") or []),
@@ -148,3 +148,20 @@ def to_native(value: Any) -> Any:
     """neo4j.time values to their Python equivalents."""
     convert = getattr(value, "to_native", None)
     return convert() if callable(convert) else value
+
+
+def as_date(value: Any) -> date | None:
+    """A stored date, whether it arrives as an ISO string or a neo4j Date."""
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    native: date | None = to_native(value)
+    return native
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A stored timestamp, whether it arrives as an ISO string or a neo4j DateTime."""
+    if isinstance(value, str):
+        # Neo4j prints nanoseconds; Python keeps microseconds and reads the trailing Z.
+        return datetime.fromisoformat(value)
+    native: datetime | None = to_native(value)
+    return native

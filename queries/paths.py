@@ -8,8 +8,8 @@ journey instead takes one fact per hop, each starting no earlier than the one be
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -26,6 +26,9 @@ MAX_HOPS_LIMIT = 6
 # Shortest-path enumeration multiplies parallel facts hop by hop; past this many raw paths
 # the answer says it was truncated rather than running without bound.
 RAW_PATH_LIMIT = 2000
+# All shortest routes between two hubs can number thousands; past this many the answer
+# lists some of them (the same ones each time) and says it was truncated.
+ROUTE_LIMIT = 200
 
 
 class PathMode(StrEnum):
@@ -181,6 +184,116 @@ def _distinct_routes(rows: list[dict[str, Any]], simple_only: bool) -> list[list
     return routes
 
 
+# One BFS level: the actors one fact away from the frontier, one row per (near, far) pair
+# however many facts join them, so a hub's thousands of facts in a month cost one row per
+# neighbour. The far actor's degree estimates what expanding it next would cost.
+NEIGHBOURS_TEMPLATE = """
+UNWIND $frontier AS near_id
+MATCH (x:Actor {id: near_id})-[r:%s]-(y:Actor)
+WHERE x <> y AND """
+
+NEIGHBOURS_TAIL = """
+WITH DISTINCT x.id AS near, y
+WITH near, y.id AS far, y WHERE NOT far IN $seen
+RETURN near, far, COUNT { (y)--() } AS degree
+"""
+
+DEGREES = (
+    "UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN a.id AS id, COUNT { (a)--() } AS degree"
+)
+
+# (frontier, actors this side has seen) -> (near, far, degree of far) for each new far
+Neighbours = Callable[[list[str], list[str]], list[tuple[str, str, int]]]
+
+
+@dataclass
+class _Side:
+    """One half of a bidirectional BFS: distances from its root and every BFS parent."""
+
+    root: str
+    frontier: dict[str, int]  # actor -> degree, the cost of expanding it
+    depth: int = 0
+    distance: dict[str, int] = field(default_factory=dict)
+    parents: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.distance[self.root] = 0
+
+    @property
+    def cost(self) -> int:
+        return sum(self.frontier.values())
+
+    def expand(self, neighbours: Neighbours) -> set[str]:
+        """Visit the next level; return the actors reached for the first time."""
+        found: dict[str, int] = {}
+        for near, far, degree in neighbours(sorted(self.frontier), list(self.distance)):
+            if far in self.distance:
+                continue
+            self.parents.setdefault(far, []).append(near)
+            found[far] = degree
+        self.depth += 1
+        for actor in found:
+            self.distance[actor] = self.depth
+        self.frontier = found
+        return set(found)
+
+    def chains(self, actor: str) -> Iterator[list[str]]:
+        """Every shortest chain from this side's root to `actor`, root first, in id order."""
+        if actor == self.root:
+            yield [actor]
+            return
+        for parent in sorted(self.parents[actor]):
+            for chain in self.chains(parent):
+                yield [*chain, actor]
+
+    def count(self, actor: str, memo: dict[str, int]) -> int:
+        if actor == self.root:
+            return 1
+        if actor not in memo:
+            memo[actor] = sum(self.count(p, memo) for p in self.parents[actor])
+        return memo[actor]
+
+
+def all_shortest_routes(
+    source: str,
+    target: str,
+    max_hops: int,
+    neighbours: Neighbours,
+    degrees: dict[str, int],
+    limit: int,
+) -> tuple[list[list[str]], bool]:
+    """Every shortest route from source to target of at most max_hops, in id order, and
+    whether there were more than `limit`.
+
+    Bidirectional BFS over actors: each step expands the side whose frontier has fewer
+    relationships, and stops at the first level where the sides meet. Before that level
+    the visited sets are disjoint, so the shortest length is exactly the sum of the two
+    depths and the meeting actors are precisely the routes' crossing points.
+    """
+    forward = _Side(source, {source: degrees.get(source, 0)})
+    backward = _Side(target, {target: degrees.get(target, 0)})
+    while forward.frontier and backward.frontier and forward.depth + backward.depth < max_hops:
+        side, other = (forward, backward) if forward.cost <= backward.cost else (backward, forward)
+        meeting = sorted(actor for actor in side.expand(neighbours) if actor in other.distance)
+        if meeting:
+            break
+    else:
+        return [], False
+    forward_counts: dict[str, int] = {}
+    backward_counts: dict[str, int] = {}
+    total = sum(
+        forward.count(m, forward_counts) * backward.count(m, backward_counts) for m in meeting
+    )
+    routes: list[list[str]] = []
+    for actor in meeting:
+        for head in forward.chains(actor):
+            for tail in backward.chains(actor):
+                routes.append(head + tail[-2::-1])
+                if len(routes) == limit:
+                    return sorted(routes), total > limit
+    return sorted(routes), False
+
+
 def shortest_paths(
     tx: neo4j.ManagedTransaction,
     source: str,
@@ -189,19 +302,19 @@ def shortest_paths(
     filters: FactFilter,
     max_hops: int,
 ) -> PathsResult:
-    """All shortest routes using only facts valid in the window."""
-    rows = records(
-        tx,
-        _selector_query("ALL SHORTEST", max_hops, filters),
-        source=source,
-        target=target,
-        raw_limit=RAW_PATH_LIMIT,
-        **scope_params(scope, filters),
-    )
-    routes = _distinct_routes(rows, simple_only=True)
-    return PathsResult(
-        paths=_routes_to_paths(tx, routes, scope, filters), truncated=len(rows) >= RAW_PATH_LIMIT
-    )
+    """All shortest routes using only facts valid in the window (up to ROUTE_LIMIT)."""
+    cypher = NEIGHBOURS_TEMPLATE % type_alternation(filters.types) + FACT_IN_SCOPE + NEIGHBOURS_TAIL
+    params = scope_params(scope, filters)
+
+    def neighbours(frontier: list[str], seen: list[str]) -> list[tuple[str, str, int]]:
+        rows = records(tx, cypher, frontier=frontier, seen=seen, **params)
+        return [(row["near"], row["far"], row["degree"]) for row in rows]
+
+    degrees = {row["id"]: row["degree"] for row in records(tx, DEGREES, ids=[source, target])}
+    ids, truncated = all_shortest_routes(source, target, max_hops, neighbours, degrees, ROUTE_LIMIT)
+    names = _names(tx, {actor for route in ids for actor in route})
+    routes = [[names[actor].model_dump() for actor in route] for route in ids]
+    return PathsResult(paths=_routes_to_paths(tx, routes, scope, filters), truncated=truncated)
 
 
 def k_shortest_paths(

@@ -48,5 +48,9 @@ def run_read(
 def records(
     tx: neo4j.ManagedTransaction, cypher: LiteralString, **params: Any
 ) -> list[dict[str, Any]]:
-    """Run one statement and return its records as dicts."""
-    return [record.data() for record in tx.run(cypher, params)]
+    """Run one statement and return its records as dicts.
+
+    Our statements return values and maps, never graph entities, so `dict(record)` does
+    what `record.data()` does without its recursive walk over every nested value.
+    """
+    return [dict(record) for record in tx.run(cypher, params)]

@@ -10,12 +10,12 @@ from fastapi import Depends, Request
 from app.core.config import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_driver(request: Request) -> neo4j.Driver:
+async def get_driver(request: Request) -> neo4j.Driver:
     driver: neo4j.Driver = request.app.state.driver
     return driver
 

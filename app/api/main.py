@@ -6,10 +6,13 @@ from fastapi import APIRouter
 
 from app.api.routes import actors, events, graph, health, paths, relationships
 
-api_router = APIRouter()
-api_router.include_router(health.router)
-api_router.include_router(actors.router)
-api_router.include_router(relationships.router)
-api_router.include_router(events.router)
-api_router.include_router(paths.router)
-api_router.include_router(graph.router)
+# Included straight into the app: every level of router nesting is matched anew on each
+# request, which cost a measurable share of a fast query's answer.
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    actors.router,
+    relationships.router,
+    events.router,
+    paths.router,
+    graph.router,
+)

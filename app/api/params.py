@@ -17,7 +17,7 @@ from app.core.config import Settings
 from graph_schema.errors import InvalidQueryError, NotFoundError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, ensure_utc
 from graph_schema.vocabulary import FactType, Status
-from queries.actors import resolve_actor
+from queries.actors import resolve_actors
 from queries.models import FactFilter, TimeScope, end_of_day
 from queries.runner import run_read
 
@@ -51,7 +51,7 @@ def parse_known_at(value: str | None) -> datetime | None:
     return end_of_day(partial.last_day)
 
 
-def time_scope(
+async def time_scope(
     at: Annotated[
         str | None,
         Query(
@@ -81,6 +81,12 @@ def time_scope(
     ] = None,
 ) -> TimeScope:
     """`at`, or `from`/`to`, or neither (= today)."""
+    return scope_from(at, from_, to, known_at)
+
+
+def scope_from(
+    at: str | None, from_: str | None, to: str | None, known_at: str | None
+) -> TimeScope:
     at_date = parse_partial("at", at)
     start = parse_partial("from", from_)
     end = parse_partial("to", to)
@@ -100,7 +106,7 @@ def time_scope(
     return TimeScope(valid_from=first, valid_to=last, known_at=known)
 
 
-def fact_filter(
+async def fact_filter(
     type_: Annotated[
         list[FactType] | None,
         Query(
@@ -144,7 +150,7 @@ class Page(BaseModel):
     limit: int = 100
 
 
-def page(
+async def page(
     cursor: Annotated[
         str | None, Query(description="The `next` value of the previous page.")
     ] = None,
@@ -205,9 +211,40 @@ def resolve(tx: neo4j.ManagedTransaction, field: str, text: str) -> str:
         NotFoundError: nothing by that name.
         InvalidQueryError: the name is ambiguous.
     """
-    ids = resolve_actor(tx, text)
-    if not ids:
-        raise NotFoundError("actor", text)
-    if len(ids) > 1:
-        raise InvalidQueryError(field, text, f"names several actors: {', '.join(ids)}; use an id")
-    return ids[0]
+    return resolve_all(tx, [(field, text)])[0]
+
+
+def resolve_all(tx: neo4j.ManagedTransaction, named: list[tuple[str, str]]) -> list[str]:
+    """`resolve` for each (field, text), in one query."""
+    found = resolve_actors(tx, [text for _, text in named])
+    ids = []
+    for (field, text), candidates in zip(named, found, strict=True):
+        if not candidates:
+            raise NotFoundError("actor", text)
+        if len(candidates) > 1:
+            raise InvalidQueryError(
+                field, text, f"names several actors: {', '.join(candidates)}; use an id"
+            )
+        ids.append(candidates[0])
+    return ids
+
+
+def answer_by_ids(
+    tx: neo4j.ManagedTransaction,
+    named: list[tuple[str, str]],
+    answer: Callable[[list[str]], T],
+    found: Callable[[T], bool],
+) -> T:
+    """Answer with the given texts taken as actor ids, resolving names only if that finds
+    nothing: front-ends pass ids, and then the answer costs one query instead of two.
+
+    Exact ids win over aliases in resolution, so an answer that found something through the
+    texts as ids is the answer resolution would have given. One that found nothing may be
+    truly empty, or may need names resolved: an unknown name is a 404 as ever.
+    """
+    texts = [text for _, text in named]
+    result = answer(texts)
+    if found(result):
+        return result
+    ids = resolve_all(tx, named)
+    return result if ids == texts else answer(ids)

@@ -205,6 +205,7 @@ def test_ego_graph_edges_carry_validity_within_scope(client: TestClient) -> None
         ("/v1/relationships?a=prk&b=rus&from=2024-10&to=2024-01", 422, "to"),
         ("/v1/relationships?a=prk&b=rus&type=HUGGED", 422, "type.0"),
         ("/v1/paths?source=prk&target=ukr&max_hops=99", 422, "max_hops"),
+        ("/v1/paths?source=prk&target=DPRK", 422, "target"),
         ("/v1/relationships?a=prk&b=rus&cursor=nonsense", 422, "cursor"),
     ],
 )

@@ -13,12 +13,15 @@ from app.api.params import (
     ListPublic,
     PageDep,
     TimeScopeDep,
+    answer_by_ids,
     page_from_overfetch,
     paginate,
     read,
     resolve,
+    scope_from,
 )
 from app.api.problems import PROBLEM_RESPONSES
+from app.api.responses import ModelResponse
 from graph_schema.errors import NotFoundError
 from graph_schema.vocabulary import ActorKind
 from queries.actors import ActorDetail, ActorHit, actor_detail, search_actors
@@ -50,7 +53,7 @@ def search_actors_route(
         ),
     ] = None,
     kind: Annotated[ActorKind | None, Query(description="Only actors of this kind.")] = None,
-) -> ListPublic[ActorHit]:
+) -> ModelResponse:
     """Find actors by name or alias (full-text), or list them by kind."""
     hits = read(
         driver,
@@ -59,16 +62,16 @@ def search_actors_route(
             tx, q, kind.value if kind else None, current.offset, current.limit + 1
         ),
     )
-    return page_from_overfetch(hits, current)
+    return ModelResponse(page_from_overfetch(hits, current))
 
 
 @router.get("/{actor_id}", response_model=ActorDetail)
-def read_actor(actor_id: ActorIdPath, driver: DriverDep, settings: SettingsDep) -> ActorDetail:
+def read_actor(actor_id: ActorIdPath, driver: DriverDep, settings: SettingsDep) -> ModelResponse:
     """One actor: its aliases, what it is part of, its parts, and roles over time."""
     detail = read(driver, settings, lambda tx: actor_detail(tx, resolve(tx, "actor_id", actor_id)))
     if detail is None:
         raise NotFoundError("actor", actor_id)
-    return detail
+    return ModelResponse(detail)
 
 
 class RelationshipGroup(BaseModel):
@@ -86,7 +89,7 @@ def read_actor_relationships(
     scope: TimeScopeDep,
     filters: FactFilterDep,
     current: PageDep,
-) -> ListPublic[RelationshipGroup]:
+) -> ModelResponse:
     """Facts touching an actor in a time scope, grouped by counterpart and type.
 
     Example: `/v1/actors/prk/relationships?at=2024-07` shows North Korea's ties in July 2024.
@@ -94,7 +97,12 @@ def read_actor_relationships(
     pairs = read(
         driver,
         settings,
-        lambda tx: actor_facts(tx, resolve(tx, "actor_id", actor_id), scope, filters),
+        lambda tx: answer_by_ids(
+            tx,
+            [("actor_id", actor_id)],
+            lambda ids: actor_facts(tx, ids[0], scope, filters),
+            found=bool,
+        ),
     )
     groups: dict[tuple[str, str], list[FactPublic]] = defaultdict(list)
     counterparts: dict[str, ActorRef] = {}
@@ -106,7 +114,7 @@ def read_actor_relationships(
         RelationshipGroup(counterpart=counterparts[cid], type=ftype, count=len(facts), facts=facts)
         for (cid, ftype), facts in ordered
     ]
-    return paginate(result, current)
+    return ModelResponse(paginate(result, current))
 
 
 class TimelinePublic(BaseModel):
@@ -134,14 +142,12 @@ def read_actor_timeline(
     bucket: Annotated[
         Literal["month", "year"] | None, Query(description="Also count entries per month or year.")
     ] = None,
-) -> TimelinePublic:
+) -> ModelResponse:
     """Dated events an actor took part in, in order; with `bucket`, counts per month or year.
 
     Without from/to the timeline covers all time (a timeline of "today" would be empty).
     """
-    from app.api.params import time_scope
-
-    scope = time_scope(None, from_ or "0001", to or "9999", known_at)
+    scope = scope_from(None, from_ or "0001", to or "9999", known_at)
 
     def work(
         tx: neo4j.ManagedTransaction,
@@ -155,4 +161,6 @@ def read_actor_timeline(
 
     entries, buckets = read(driver, settings, work)
     page = page_from_overfetch(entries, current)
-    return TimelinePublic(data=page.data, count=page.count, next=page.next, buckets=buckets)
+    return ModelResponse(
+        TimelinePublic(data=page.data, count=page.count, next=page.next, buckets=buckets)
+    )

@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app.api.deps import DriverDep, SettingsDep
-from app.api.params import ListPublic, PageDep, page_from_overfetch, read, resolve, time_scope
+from app.api.params import ListPublic, PageDep, page_from_overfetch, read, resolve, scope_from
 from app.api.problems import PROBLEM_RESPONSES
+from app.api.responses import ModelResponse
 from graph_schema.errors import NotFoundError
 from queries.events import EventDetail, EventSummary, event_detail, list_events
 from queries.models import TimeScope
@@ -38,9 +39,9 @@ def read_events(
         ),
     ] = None,
     to: Annotated[str | None, Query(description="End, inclusive.", examples=["2024-10"])] = None,
-) -> ListPublic[EventSummary]:
+) -> ModelResponse:
     """Dated events in order, by participant, kind, place and window (default: all time)."""
-    scope = time_scope(None, from_, to, None) if (from_ or to) else TimeScope.everything()
+    scope = scope_from(None, from_, to, None) if (from_ or to) else TimeScope.everything()
     events = read(
         driver,
         settings,
@@ -54,7 +55,7 @@ def read_events(
             current.limit + 1,
         ),
     )
-    return page_from_overfetch(events, current)
+    return ModelResponse(page_from_overfetch(events, current))
 
 
 @router.get("/{event_id}", response_model=EventDetail)
@@ -64,9 +65,9 @@ def read_event(
     ],
     driver: DriverDep,
     settings: SettingsDep,
-) -> EventDetail:
+) -> ModelResponse:
     """One event: participants, place, sources, its facts, and every claim with its stance."""
     detail = read(driver, settings, lambda tx: event_detail(tx, event_id))
     if detail is None:
         raise NotFoundError("event", event_id)
-    return detail
+    return ModelResponse(detail)

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from app.api.deps import DriverDep, SettingsDep
-from app.api.params import FactFilterDep, TimeScopeDep, read, resolve
+from app.api.params import FactFilterDep, TimeScopeDep, read, resolve_all
 from app.api.problems import PROBLEM_RESPONSES
+from app.api.responses import ModelResponse
 from queries.events import GraphPublic, ego_network
 
 router = APIRouter(prefix="/v1/graph", tags=["graph"], responses=PROBLEM_RESPONSES)
@@ -30,13 +31,15 @@ def read_graph(
     ],
     depth: Annotated[int, Query(ge=1, le=3, description="Hops from the centre actors.")] = 1,
     max_edges: Annotated[int, Query(ge=1, le=20000, description="Cap on edges returned.")] = 2000,
-) -> GraphResponse:
+) -> ModelResponse:
     """An ego network for graph visualisation: actors as nodes, facts (with validity) as edges."""
     names = [name for value in actors for name in value.split(",") if name.strip()]
 
     def work(tx: neo4j.ManagedTransaction) -> tuple[GraphPublic, bool]:
-        ids = [resolve(tx, "actors", name.strip()) for name in names]
+        ids = resolve_all(tx, [("actors", name.strip()) for name in names])
         return ego_network(tx, ids, depth, scope, filters, max_edges)
 
     network, truncated = read(driver, settings, work)
-    return GraphResponse(nodes=network.nodes, edges=network.edges, truncated=truncated)
+    return ModelResponse(
+        GraphResponse(nodes=network.nodes, edges=network.edges, truncated=truncated)
+    )

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import DriverDep, SettingsDep
 from app.api.problems import Problem
+from app.api.responses import ModelResponse
 from queries.health import Neo4jInfo, neo4j_info
 
 router = APIRouter(tags=["health"])
@@ -22,7 +23,7 @@ class HealthPublic(BaseModel):
     response_model=HealthPublic,
     responses={503: {"model": Problem, "description": "Neo4j is unreachable; the body says why."}},
 )
-def read_health(driver: DriverDep, settings: SettingsDep) -> HealthPublic:
+def read_health(driver: DriverDep, settings: SettingsDep) -> ModelResponse:
     """Whether the service can answer queries, and which Neo4j answers them."""
     info = neo4j_info(driver, settings.neo4j_database, min(settings.query_timeout_seconds, 5.0))
-    return HealthPublic(status="ok", neo4j=info)
+    return ModelResponse(HealthPublic(status="ok", neo4j=info))

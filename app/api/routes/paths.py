@@ -6,8 +6,10 @@ import neo4j
 from fastapi import APIRouter, Query
 
 from app.api.deps import DriverDep, SettingsDep
-from app.api.params import FactFilterDep, TimeScopeDep, read, resolve
+from app.api.params import FactFilterDep, TimeScopeDep, answer_by_ids, read, resolve_all
 from app.api.problems import PROBLEM_RESPONSES
+from app.api.responses import ModelResponse
+from graph_schema.errors import InvalidQueryError
 from queries.paths import (
     MAX_HOPS_LIMIT,
     PathMode,
@@ -41,19 +43,31 @@ def read_paths(
         int, Query(ge=1, le=MAX_HOPS_LIMIT, description="Longest path considered.")
     ] = 4,
     k: Annotated[int, Query(ge=1, le=50, description="How many routes, for k_shortest.")] = 3,
-) -> PathsResult:
+) -> ModelResponse:
     """Routes between two actors using only facts valid in the window.
 
     Example: `?source=prk&target=ukr&from=2024-06&to=2024-10&mode=time_respecting` asks how
     North Korea reaches Ukraine through what happened between June and October 2024.
     """
 
-    def work(tx: neo4j.ManagedTransaction) -> PathsResult:
-        source_id, target_id = resolve(tx, "source", source), resolve(tx, "target", target)
+    def search(tx: neo4j.ManagedTransaction, ids: list[str]) -> PathsResult:
+        source_id, target_id = ids
+        if source_id == target_id:
+            raise InvalidQueryError(
+                "target", target, f"is the source itself ({source_id}); a path joins two actors"
+            )
         if mode is PathMode.SHORTEST:
             return shortest_paths(tx, source_id, target_id, scope, filters, max_hops)
         if mode is PathMode.K_SHORTEST:
             return k_shortest_paths(tx, source_id, target_id, scope, filters, max_hops, k)
         return time_respecting_paths(tx, source_id, target_id, scope, filters, max_hops)
 
-    return read(driver, settings, work)
+    def work(tx: neo4j.ManagedTransaction) -> PathsResult:
+        named = [("source", source), ("target", target)]
+        if source == target:  # an unknown name is still a 404 before it is a 422
+            return search(tx, resolve_all(tx, named))
+        return answer_by_ids(
+            tx, named, lambda ids: search(tx, ids), found=lambda result: bool(result.paths)
+        )
+
+    return ModelResponse(read(driver, settings, work))
