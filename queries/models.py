@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -129,7 +130,7 @@ class FactPublic(BaseModel):
             code_text=props.get("code_text"),
         )
 
-    @property
+    @cached_property
     def interval(self) -> tuple[date, date]:
         """The inclusive day interval of validity (open ends as the far bounds)."""
         start = _parse_bound(self.valid_from, first=True) or OPEN_START

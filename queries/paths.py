@@ -23,8 +23,9 @@ from queries.models import ActorRef, FactFilter, FactPublic, TimeScope, to_nativ
 from queries.runner import records
 
 MAX_HOPS_LIMIT = 6
-# Shortest-path enumeration multiplies parallel facts hop by hop; past this many raw paths
-# the answer says it was truncated rather than running without bound.
+# Neo4j's SHORTEST k (behind k_shortest) counts every combination of parallel facts as a
+# path of its own; past this many raw paths the answer says it was truncated rather than
+# running without bound.
 RAW_PATH_LIMIT = 2000
 # All shortest routes between two hubs can number thousands; past this many the answer
 # lists some of them (the same ones each time) and says it was truncated.
@@ -66,7 +67,10 @@ class PathPublic(BaseModel):
 
 class PathsResult(BaseModel):
     paths: list[PathPublic]
-    truncated: bool = Field(description="True if the enumeration hit its limit.")
+    truncated: bool = Field(
+        description="True if there were more routes than the answer lists (shortest: more "
+        "than 200; k_shortest: fewer than k distinct routes found within its search limit)."
+    )
 
 
 def _interval_union(intervals: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
@@ -186,24 +190,38 @@ def _distinct_routes(rows: list[dict[str, Any]], simple_only: bool) -> list[list
 
 # One BFS level: the actors one fact away from the frontier, one row per (near, far) pair
 # however many facts join them, so a hub's thousands of facts in a month cost one row per
-# neighbour. The far actor's degree estimates what expanding it next would cost.
+# neighbour. Each row carries the element ids of the pair's facts, so the facts of the
+# routes found are then read by id instead of by scanning the hubs a second time; and the
+# far actor's degree, which estimates what expanding it next would cost. On the last level
+# a search may take, only actors of the other side's frontier can matter (`$only`).
 NEIGHBOURS_TEMPLATE = """
 UNWIND $frontier AS near_id
 MATCH (x:Actor {id: near_id})-[r:%s]-(y:Actor)
 WHERE x <> y AND """
 
 NEIGHBOURS_TAIL = """
-WITH DISTINCT x.id AS near, y
-WITH near, y.id AS far, y WHERE NOT far IN $seen
-RETURN near, far, COUNT { (y)--() } AS degree
+WITH x.id AS near, y, collect(elementId(r)) AS facts
+WITH near, y.id AS far, y, facts
+WHERE NOT far IN $seen AND ($only IS NULL OR far IN $only)
+RETURN near, far, COUNT { (y)--() } AS degree, facts
 """
 
 DEGREES = (
     "UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN a.id AS id, COUNT { (a)--() } AS degree"
 )
 
-# (frontier, actors this side has seen) -> (near, far, degree of far) for each new far
-Neighbours = Callable[[list[str], list[str]], list[tuple[str, str, int]]]
+FACTS_BY_ELEMENT_ID = (
+    """
+UNWIND $ids AS fact
+MATCH ()-[r]->() WHERE elementId(r) = fact
+RETURN """
+    + FACT_COLUMNS
+)
+
+# (near, far, degree of far, element ids of the facts joining them)
+Neighbour = tuple[str, str, int, list[str]]
+# (frontier, actors this side has seen, only these far actors or None) -> a row per new far
+Neighbours = Callable[[list[str], list[str], list[str] | None], list[Neighbour]]
 
 
 @dataclass
@@ -215,6 +233,7 @@ class _Side:
     depth: int = 0
     distance: dict[str, int] = field(default_factory=dict)
     parents: dict[str, list[str]] = field(default_factory=dict)
+    facts: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (parent, child)
 
     def __post_init__(self) -> None:
         self.distance[self.root] = 0
@@ -223,13 +242,16 @@ class _Side:
     def cost(self) -> int:
         return sum(self.frontier.values())
 
-    def expand(self, neighbours: Neighbours) -> set[str]:
+    def expand(self, neighbours: Neighbours, only: list[str] | None) -> set[str]:
         """Visit the next level; return the actors reached for the first time."""
         found: dict[str, int] = {}
-        for near, far, degree in neighbours(sorted(self.frontier), list(self.distance)):
+        for near, far, degree, facts in neighbours(
+            sorted(self.frontier), list(self.distance), only
+        ):
             if far in self.distance:
                 continue
             self.parents.setdefault(far, []).append(near)
+            self.facts[(near, far)] = facts
             found[far] = degree
         self.depth += 1
         for actor in found:
@@ -254,6 +276,14 @@ class _Side:
         return memo[actor]
 
 
+@dataclass
+class ShortestRoutes:
+    routes: list[list[str]]
+    truncated: bool
+    # For each hop of the routes, the element ids of the facts joining its two actors.
+    facts: dict[frozenset[str], list[str]]
+
+
 def all_shortest_routes(
     source: str,
     target: str,
@@ -261,9 +291,9 @@ def all_shortest_routes(
     neighbours: Neighbours,
     degrees: dict[str, int],
     limit: int,
-) -> tuple[list[list[str]], bool]:
-    """Every shortest route from source to target of at most max_hops, in id order, and
-    whether there were more than `limit`.
+) -> ShortestRoutes:
+    """Every shortest route from source to target of at most max_hops, in id order, whether
+    there were more than `limit`, and the facts along them.
 
     Bidirectional BFS over actors: each step expands the side whose frontier has fewer
     relationships, and stops at the first level where the sides meet. Before that level
@@ -274,11 +304,13 @@ def all_shortest_routes(
     backward = _Side(target, {target: degrees.get(target, 0)})
     while forward.frontier and backward.frontier and forward.depth + backward.depth < max_hops:
         side, other = (forward, backward) if forward.cost <= backward.cost else (backward, forward)
-        meeting = sorted(actor for actor in side.expand(neighbours) if actor in other.distance)
+        last = forward.depth + backward.depth + 1 == max_hops
+        reached = side.expand(neighbours, sorted(other.frontier) if last else None)
+        meeting = sorted(actor for actor in reached if actor in other.distance)
         if meeting:
             break
     else:
-        return [], False
+        return ShortestRoutes([], False, {})
     forward_counts: dict[str, int] = {}
     backward_counts: dict[str, int] = {}
     total = sum(
@@ -290,8 +322,24 @@ def all_shortest_routes(
             for tail in backward.chains(actor):
                 routes.append(head + tail[-2::-1])
                 if len(routes) == limit:
-                    return sorted(routes), total > limit
-    return sorted(routes), False
+                    break
+            if len(routes) == limit:
+                break
+        if len(routes) == limit:
+            break
+    facts: dict[frozenset[str], list[str]] = {}
+    for route in routes:
+        for a, b in zip(route, route[1:], strict=False):
+            hop = frozenset((a, b))
+            if hop not in facts:
+                facts[hop] = (
+                    forward.facts.get((a, b))
+                    or backward.facts.get((b, a))
+                    or forward.facts.get((b, a))
+                    or backward.facts.get((a, b))
+                    or []
+                )
+    return ShortestRoutes(sorted(routes), total > len(routes), facts)
 
 
 def shortest_paths(
@@ -306,15 +354,37 @@ def shortest_paths(
     cypher = NEIGHBOURS_TEMPLATE % type_alternation(filters.types) + FACT_IN_SCOPE + NEIGHBOURS_TAIL
     params = scope_params(scope, filters)
 
-    def neighbours(frontier: list[str], seen: list[str]) -> list[tuple[str, str, int]]:
-        rows = records(tx, cypher, frontier=frontier, seen=seen, **params)
-        return [(row["near"], row["far"], row["degree"]) for row in rows]
+    def neighbours(frontier: list[str], seen: list[str], only: list[str] | None) -> list[Neighbour]:
+        rows = records(tx, cypher, frontier=frontier, seen=seen, only=only, **params)
+        return [(row["near"], row["far"], row["degree"], row["facts"]) for row in rows]
 
     degrees = {row["id"]: row["degree"] for row in records(tx, DEGREES, ids=[source, target])}
-    ids, truncated = all_shortest_routes(source, target, max_hops, neighbours, degrees, ROUTE_LIMIT)
-    names = _names(tx, {actor for route in ids for actor in route})
-    routes = [[names[actor].model_dump() for actor in route] for route in ids]
-    return PathsResult(paths=_routes_to_paths(tx, routes, scope, filters), truncated=truncated)
+    found = all_shortest_routes(source, target, max_hops, neighbours, degrees, ROUTE_LIMIT)
+    if not found.routes:
+        return PathsResult(paths=[], truncated=False)
+    element_ids = sorted({fact for facts in found.facts.values() for fact in facts})
+    by_hop: dict[frozenset[str], list[FactPublic]] = defaultdict(list)
+    for row in records(tx, FACTS_BY_ELEMENT_ID, ids=element_ids):
+        fact = FactPublic.from_record(row)
+        by_hop[frozenset((fact.source, fact.target))].append(fact)
+    for facts in by_hop.values():
+        facts.sort(key=lambda fact: (fact.interval[0], fact.id))
+    names = _names(tx, {actor for route in found.routes for actor in route})
+    paths = []
+    for route in found.routes:
+        hops = [
+            Hop(source=a, target=b, facts=by_hop[frozenset((a, b))])
+            for a, b in zip(route, route[1:], strict=False)
+        ]
+        paths.append(
+            PathPublic(
+                nodes=[names[actor] for actor in route],
+                hops=hops,
+                length=len(hops),
+                held=_as_intervals(held_intervals([h.facts for h in hops], scope)),
+            )
+        )
+    return PathsResult(paths=paths, truncated=found.truncated)
 
 
 def k_shortest_paths(

@@ -45,6 +45,22 @@ from queries import bulk_writes
 BulkRecord = BulkEvent | RejectedRow | UnattachedMention
 
 
+# Coded-event fields that become fact properties when the source has them.
+OPTIONAL_FACT_FIELDS = (
+    "code",
+    "code_text",
+    "quad_class",
+    "goldstein",
+    "intensity",
+    "location_name",
+    "country",
+    "latitude",
+    "longitude",
+    "source_name",
+    "source_url",
+)
+
+
 class OnError(StrEnum):
     FAIL = "fail"
     SKIP = "skip"
@@ -99,6 +115,7 @@ class BulkSummary:
 
 
 def fact_props(event: BulkEvent) -> dict[str, Any]:
+    """The fact's properties; absent values are left out rather than sent as nulls."""
     if event.precision is Precision.DAY:
         first, last = event.day, event.day
     else:
@@ -109,31 +126,25 @@ def fact_props(event: BulkEvent) -> dict[str, Any]:
         )
         span = PartialDate.parse(text)
         first, last = span.first_day, span.last_day
-    sources = sorted({m.source_id for m in event.mentions})
-    confidence = max((m.confidence for m in event.mentions), default=None)
-    return {
+    precision = event.precision.value
+    props: dict[str, Any] = {
         "id": event.id,
         "dataset": event.dataset,
         "valid_from": first,
         "valid_to": last,
-        "valid_from_precision": event.precision.value,
-        "valid_to_precision": event.precision.value,
+        "valid_from_precision": precision,
+        "valid_to_precision": precision,
         "status": "asserted",
-        # Only mentions (GDELT) name sources; an empty list would cost a property per fact.
-        "sources": sources or None,
-        "confidence": confidence,
-        "code": event.code,
-        "code_text": event.code_text,
-        "quad_class": event.quad_class,
-        "goldstein": event.goldstein,
-        "intensity": event.intensity,
-        "location_name": event.location_name,
-        "country": event.country,
-        "latitude": event.latitude,
-        "longitude": event.longitude,
-        "source_name": event.source_name,
-        "source_url": event.source_url,
     }
+    if event.mentions:
+        # Only mentions (GDELT) name sources and confidence.
+        props["sources"] = sorted({m.source_id for m in event.mentions})
+        props["confidence"] = max(m.confidence for m in event.mentions)
+    for name in OPTIONAL_FACT_FIELDS:
+        value = getattr(event, name)
+        if value is not None:
+            props[name] = value
+    return props
 
 
 def _mention_row(event_id: str, mention: Mention) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.paths import all_shortest_routes
+from queries.paths import Neighbour, all_shortest_routes
 
 
 def graphs() -> st.SearchStrategy[nx.Graph]:
@@ -34,18 +34,25 @@ def routes(
 ) -> tuple[list[list[str]], bool, list[list[str]]]:
     calls: list[list[str]] = []
 
-    def neighbours(frontier: list[str], seen: list[str]) -> list[tuple[str, str, int]]:
+    def neighbours(frontier: list[str], seen: list[str], only: list[str] | None) -> list[Neighbour]:
         calls.append(frontier)
         return [
-            (near, far, graph.degree(far))
+            (near, far, graph.degree(far), [fact_id(near, far)])
             for near in frontier
             for far in graph.neighbors(near)
-            if far not in seen
+            if far not in seen and (only is None or far in only)
         ]
 
     degrees = {n: graph.degree(n) for n in (source, target)}
-    found, truncated = all_shortest_routes(source, target, max_hops, neighbours, degrees, limit)
-    return found, truncated, calls
+    found = all_shortest_routes(source, target, max_hops, neighbours, degrees, limit)
+    for route in found.routes:
+        for a, b in zip(route, route[1:], strict=False):
+            assert found.facts[frozenset((a, b))] == [fact_id(a, b)], f"hop {a}-{b} of {route}"
+    return found.routes, found.truncated, calls
+
+
+def fact_id(a: str, b: str) -> str:
+    return "-".join(sorted((a, b)))
 
 
 @settings(max_examples=300, deadline=None)

@@ -17,7 +17,6 @@ from app.api.params import (
     page_from_overfetch,
     paginate,
     read,
-    resolve,
     scope_from,
 )
 from app.api.problems import PROBLEM_RESPONSES
@@ -68,7 +67,16 @@ def search_actors_route(
 @router.get("/{actor_id}", response_model=ActorDetail)
 def read_actor(actor_id: ActorIdPath, driver: DriverDep, settings: SettingsDep) -> ModelResponse:
     """One actor: its aliases, what it is part of, its parts, and roles over time."""
-    detail = read(driver, settings, lambda tx: actor_detail(tx, resolve(tx, "actor_id", actor_id)))
+    detail = read(
+        driver,
+        settings,
+        lambda tx: answer_by_ids(
+            tx,
+            [("actor_id", actor_id)],
+            lambda ids: actor_detail(tx, ids[0]),
+            found=lambda found: found is not None,
+        ),
+    )
     if detail is None:
         raise NotFoundError("actor", actor_id)
     return ModelResponse(detail)
@@ -149,15 +157,22 @@ def read_actor_timeline(
     """
     scope = scope_from(None, from_ or "0001", to or "9999", known_at)
 
-    def work(
-        tx: neo4j.ManagedTransaction,
-    ) -> tuple[list[TimelineEntry], list[TimelineBucket] | None]:
-        resolved = resolve(tx, "actor_id", actor_id)
+    Answer = tuple[list[TimelineEntry], list[TimelineBucket] | None]
+
+    def answer(tx: neo4j.ManagedTransaction, resolved: str) -> Answer:
         entries = timeline(tx, resolved, scope, filters, current.offset, current.limit + 1)
         if bucket is None:
             return entries, None
         width = 7 if bucket == "month" else 4
         return entries, timeline_buckets(tx, resolved, scope, filters, width)
+
+    def work(tx: neo4j.ManagedTransaction) -> Answer:
+        return answer_by_ids(
+            tx,
+            [("actor_id", actor_id)],
+            lambda ids: answer(tx, ids[0]),
+            found=lambda result: bool(result[0] or result[1]),
+        )
 
     entries, buckets = read(driver, settings, work)
     page = page_from_overfetch(entries, current)
