@@ -119,6 +119,8 @@ def main() -> None:
         figures = (
             None if args.skip_load else run_load_bench(driver, settings, args.icews18, args.workers)
         )
+        if figures is not None:  # shown now: the query benchmark takes minutes more
+            print(render(figures, [], f"ICEWS18 ({args.icews18})", host), flush=True)
         cases = build_cases(driver, settings, "icews18", 60)
         latencies = run_api_bench(driver, settings, cases, args.requests)
     report = render(figures, latencies, f"ICEWS18 ({args.icews18})", host)

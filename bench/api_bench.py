@@ -249,10 +249,20 @@ class KeepAliveClient:
 
     def get(self, url: str) -> tuple[int, bytes]:
         connection: http.client.HTTPConnection | None = getattr(self.local, "connection", None)
-        if connection is None:
-            connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
-            self.local.connection = connection
-            self.opened.append(connection)
+        if connection is not None:
+            try:
+                return self._exchange(connection, url)
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closes connections idle past its keep-alive timeout; a GET
+                # is safe to send again on a fresh one.
+                connection.close()
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        self.local.connection = connection
+        self.opened.append(connection)
+        return self._exchange(connection, url)
+
+    @staticmethod
+    def _exchange(connection: http.client.HTTPConnection, url: str) -> tuple[int, bytes]:
         connection.request("GET", url)
         response = connection.getresponse()
         return response.status, response.read()
