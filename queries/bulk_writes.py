@@ -53,5 +53,6 @@ WITH row, existing WHERE existing IS NULL
 MATCH (s:Actor {{id: row.source}})
 MATCH (t:Actor {{id: row.target}})
 CREATE (s)-[r:{rel}]->(t)
-SET r = row.props, r.recorded_at = $now, r.version = 1
+SET r = row.props, r.valid_from = date(row.valid_from), r.valid_to = date(row.valid_to),
+    r.recorded_at = $now, r.version = 1
 """
