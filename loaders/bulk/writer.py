@@ -188,6 +188,20 @@ class _Batch:
         return len(self.events) + len(self.mentions)
 
 
+def _drop_in_flight(batch: _Batch, in_flight: list[_Batch]) -> None:
+    """Leave out events that a batch still being written carries too.
+
+    A fact is created only if its id is not in the graph yet, but two transactions in
+    flight at once do not see each other's facts: both would create it. Batches already
+    committed need no such care, and only the batches in flight are kept, so memory stays
+    bounded however long the input is.
+    """
+    for other in in_flight:
+        for event_id in batch.events.keys() & other.events.keys():
+            del batch.events[event_id]
+            batch.duplicates += 1
+
+
 class BulkWriter:
     def __init__(
         self,
@@ -256,6 +270,7 @@ class BulkWriter:
                 task = bar.add_task("loading", total=total_rows, rate="-")
                 in_flight: list[tuple[Future[tuple[int, int]], _Batch]] = []
                 for batch in self._batches(records, rejects):
+                    _drop_in_flight(batch, [pending for _, pending in in_flight])
                     self._write_actors(batch)
                     in_flight.append((pool.submit(self._write_facts, batch), batch))
                     if len(in_flight) >= 2 * self.workers:

@@ -9,13 +9,18 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import neo4j
 import pytest
 
 from app.core.config import REPO_ROOT, Settings
+from graph_schema.temporal import Precision
+from graph_schema.vocabulary import FactType
+from loaders.bulk.actors import state_actor
 from loaders.bulk.load import open_bulk
+from loaders.bulk.records import BulkEvent
 from loaders.bulk.writer import BulkRowError, BulkWriter, OnError
 from loaders.curated import load_curated_file
 from tests.conftest import BUNDLED_DATASET
@@ -164,6 +169,35 @@ def test_a_bad_row_fails_with_file_and_line_and_its_batch_is_not_written(
         summary.events_written + summary.rows_rejected + summary.duplicate_rows == summary.rows_read
     )
     assert dataset_facts(db, settings, "icews") == summary.events_written
+
+
+def test_an_event_repeated_in_batches_written_at_once_becomes_one_fact(
+    db: neo4j.Driver, settings: Settings
+) -> None:
+    # Each batch of 10 is followed by a batch repeating it: with two writers both are in
+    # flight together, and neither sees the other's uncommitted facts in the graph.
+    events = [
+        BulkEvent(
+            id=f"icews:repeat-{n}",
+            dataset="icews",
+            line=n + 1,
+            source=state_actor("rus"),
+            target=state_actor("chn"),
+            type=FactType.CONSULTED,
+            day=date(2018, 1, 1) + timedelta(days=n),
+            precision=Precision.DAY,
+            code="040",
+            code_text="Consult",
+        )
+        for n in range(40)
+    ]
+    stream = [e for start in range(0, 40, 10) for e in events[start : start + 10] * 2]
+    writer = BulkWriter(db, settings.neo4j_database, batch_size=10, workers=2)
+    summary = writer.load(stream)
+    assert dataset_facts(db, settings, "icews") == 40
+    assert summary.events_written == 40
+    assert summary.events_existing + summary.duplicate_rows == 40
+    assert summary.rows_read == len(stream) == 80
 
 
 def test_a_load_killed_midway_then_rerun_equals_one_clean_load(
