@@ -19,7 +19,7 @@ from graph_schema.ddl import apply_schema
 from graph_schema.temporal import utc_now
 from loaders.bulk.icews18 import parse_icews18
 from loaders.bulk.records import BulkEvent
-from loaders.bulk.writer import fact_props
+from loaders.bulk.writer import fact_row
 from queries import bulk_writes
 from queries.admin import graph_counts, wipe_database
 
@@ -67,12 +67,7 @@ def baseline(driver: neo4j.Driver, database: str, folder: Path, events: int) -> 
                 }
                 for a in (event.source, event.target)
             ]
-            fact = {
-                "id": event.id,
-                "source": event.source.id,
-                "target": event.target.id,
-                "props": fact_props(event),
-            }
+            fact = fact_row(event)
 
             def work(
                 tx: neo4j.ManagedTransaction,

@@ -151,18 +151,12 @@ def to_native(value: Any) -> Any:
     return convert() if callable(convert) else value
 
 
-def as_date(value: Any) -> date | None:
-    """A stored date, whether it arrives as an ISO string or a neo4j Date."""
-    if isinstance(value, str):
-        return date.fromisoformat(value)
-    native: date | None = to_native(value)
-    return native
+def as_date(value: str | None) -> date | None:
+    """A stored date, as fact queries return it (`FACT_PROPS`): an ISO string."""
+    return date.fromisoformat(value) if value is not None else None
 
 
-def as_datetime(value: Any) -> datetime | None:
-    """A stored timestamp, whether it arrives as an ISO string or a neo4j DateTime."""
-    if isinstance(value, str):
-        # Neo4j prints nanoseconds; Python keeps microseconds and reads the trailing Z.
-        return datetime.fromisoformat(value)
-    native: datetime | None = to_native(value)
-    return native
+def as_datetime(value: str | None) -> datetime | None:
+    """A stored timestamp as fact queries return it; Neo4j prints nanoseconds, Python keeps
+    microseconds and reads the trailing Z."""
+    return datetime.fromisoformat(value) if value is not None else None

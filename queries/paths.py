@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 import neo4j
@@ -158,19 +159,25 @@ def _routes_to_paths(
 ) -> list[PathPublic]:
     pairs = {(a["id"], b["id"]) for nodes in routes for a, b in zip(nodes, nodes[1:], strict=False)}
     facts = _hop_facts(tx, pairs, scope, filters) if pairs else {}
+    return _build_paths([[ActorRef(**n) for n in nodes] for nodes in routes], facts, scope)
+
+
+def _build_paths(
+    routes: list[list[ActorRef]], facts: dict[frozenset[str], list[FactPublic]], scope: TimeScope
+) -> list[PathPublic]:
+    """Paths along the routes, each hop with every fact in `facts` between its two actors."""
     paths = []
     for nodes in routes:
         hops = [
-            Hop(source=a["id"], target=b["id"], facts=facts.get(frozenset((a["id"], b["id"])), []))
+            Hop(source=a.id, target=b.id, facts=facts.get(frozenset((a.id, b.id)), []))
             for a, b in zip(nodes, nodes[1:], strict=False)
         ]
-        held = held_intervals([h.facts for h in hops], scope)
         paths.append(
             PathPublic(
-                nodes=[ActorRef(**n) for n in nodes],
+                nodes=nodes,
                 hops=hops,
                 length=len(hops),
-                held=_as_intervals(held),
+                held=_as_intervals(held_intervals([h.facts for h in hops], scope)),
             )
         )
     return paths
@@ -316,30 +323,21 @@ def all_shortest_routes(
     total = sum(
         forward.count(m, forward_counts) * backward.count(m, backward_counts) for m in meeting
     )
-    routes: list[list[str]] = []
-    for actor in meeting:
-        for head in forward.chains(actor):
-            for tail in backward.chains(actor):
-                routes.append(head + tail[-2::-1])
-                if len(routes) == limit:
-                    break
-            if len(routes) == limit:
-                break
-        if len(routes) == limit:
-            break
-    facts: dict[frozenset[str], list[str]] = {}
-    for route in routes:
-        for a, b in zip(route, route[1:], strict=False):
-            hop = frozenset((a, b))
-            if hop not in facts:
-                facts[hop] = (
-                    forward.facts.get((a, b))
-                    or backward.facts.get((b, a))
-                    or forward.facts.get((b, a))
-                    or backward.facts.get((a, b))
-                    or []
-                )
-    return ShortestRoutes(sorted(routes), total > len(routes), facts)
+    every_route = (
+        head + tail[-2::-1]
+        for actor in meeting
+        for head in forward.chains(actor)
+        for tail in backward.chains(actor)
+    )
+    routes = sorted(islice(every_route, limit))
+    # A route runs forward parents up to its meeting actor, then backward parents (the one
+    # nearer the target first) down to the target.
+    facts = {
+        frozenset((a, b)): forward.facts.get((a, b)) or backward.facts[(b, a)]
+        for route in routes
+        for a, b in zip(route, route[1:], strict=False)
+    }
+    return ShortestRoutes(routes, total > len(routes), facts)
 
 
 def shortest_paths(
@@ -370,20 +368,8 @@ def shortest_paths(
     for facts in by_hop.values():
         facts.sort(key=lambda fact: (fact.interval[0], fact.id))
     names = _names(tx, {actor for route in found.routes for actor in route})
-    paths = []
-    for route in found.routes:
-        hops = [
-            Hop(source=a, target=b, facts=by_hop[frozenset((a, b))])
-            for a, b in zip(route, route[1:], strict=False)
-        ]
-        paths.append(
-            PathPublic(
-                nodes=[names[actor] for actor in route],
-                hops=hops,
-                length=len(hops),
-                held=_as_intervals(held_intervals([h.facts for h in hops], scope)),
-            )
-        )
+    routes = [[names[actor] for actor in route] for route in found.routes]
+    paths = _build_paths(routes, by_hop, scope)
     return PathsResult(paths=paths, truncated=found.truncated)
 
 

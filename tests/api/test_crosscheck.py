@@ -64,6 +64,22 @@ def load(driver: neo4j.Driver, database: str, graph: TemporalGraph) -> None:
     write_dataset(driver, database, graph.dataset())
 
 
+def load_and_draw_window(
+    driver: neo4j.Driver, database: str, graph: TemporalGraph, data: st.DataObject
+) -> Window:
+    """Load the graph, then draw a window over its dates."""
+    load(driver, database, graph)
+    return data.draw(windows(probe_dates(graph)), label="window")
+
+
+def get_paths(
+    client: TestClient, source: str, target: str, mode: str, window: Window, **extra: Any
+) -> tuple[dict[str, Any], Any]:
+    """GET /v1/paths; the parameters asked (for failure messages) and the body."""
+    params = {"source": source, "target": target, "mode": mode, **extra, **window.params()}
+    return params, get(client, "/v1/paths", params)
+
+
 def get(client: TestClient, path: str, params: dict[str, Any]) -> Any:
     response = client.get(path, params=params)
     assert response.status_code == 200, (path, params, response.text)
@@ -228,8 +244,7 @@ def test_actor_relationships_are_the_facts_touching_it_in_the_window(
     graph: TemporalGraph,
     data: st.DataObject,
 ) -> None:
-    load(db, settings.neo4j_database, graph)
-    window = data.draw(windows(probe_dates(graph)), label="window")
+    window = load_and_draw_window(db, settings.neo4j_database, graph, data)
     by_id = {fact.id: fact for fact in graph.facts}
     for actor in graph.actors:
         params: dict[str, Any] = {"limit": 1000, **window.params()}
@@ -273,20 +288,12 @@ def test_shortest_paths_are_networkx_all_shortest_paths_in_the_window(
     graph: TemporalGraph,
     data: st.DataObject,
 ) -> None:
-    load(db, settings.neo4j_database, graph)
-    window = data.draw(windows(probe_dates(graph)), label="window")
+    window = load_and_draw_window(db, settings.neo4j_database, graph, data)
     window_facts = in_window(graph, window.lo, window.hi)
     multigraph = windowed_multigraph(graph, window_facts)
     for _ in range(PATH_PROBES):
         source, target = draw_endpoints(data, graph, multigraph)
-        params = {
-            "source": source,
-            "target": target,
-            "max_hops": MAX_HOPS,
-            "mode": "shortest",
-            **window.params(),
-        }
-        body = get(client, "/v1/paths", params)
+        params, body = get_paths(client, source, target, "shortest", window, max_hops=MAX_HOPS)
         got = [route(path) for path in body["paths"]]
         assert len(got) == len(set(got)), f"{params}: repeated routes {got}"
         expected = expected_shortest(multigraph, source, target)
@@ -331,23 +338,16 @@ def test_k_shortest_paths_have_the_lengths_networkx_finds(
     graph: TemporalGraph,
     data: st.DataObject,
 ) -> None:
-    load(db, settings.neo4j_database, graph)
-    window = data.draw(windows(probe_dates(graph)), label="window")
+    window = load_and_draw_window(db, settings.neo4j_database, graph, data)
     window_facts = in_window(graph, window.lo, window.hi)
     simple = nx.Graph(windowed_multigraph(graph, window_facts))
     for _ in range(PATH_PROBES):
         source, target = draw_endpoints(data, graph, simple)
         k = data.draw(st.integers(1, 4), label="k")
         max_hops = data.draw(st.integers(1, MAX_HOPS), label="max_hops")
-        params = {
-            "source": source,
-            "target": target,
-            "mode": "k_shortest",
-            "k": k,
-            "max_hops": max_hops,
-            **window.params(),
-        }
-        body = get(client, "/v1/paths", params)
+        params, body = get_paths(
+            client, source, target, "k_shortest", window, k=k, max_hops=max_hops
+        )
         got = [route(path) for path in body["paths"]]
         expected = expected_k_lengths(simple, source, target, k, max_hops)
         event(f"k_shortest: {len(expected)} of k={k} route(s)")
@@ -387,22 +387,16 @@ def test_time_respecting_journey_arrives_as_early_as_brute_force_allows(
     graph: TemporalGraph,
     data: st.DataObject,
 ) -> None:
-    load(db, settings.neo4j_database, graph)
-    window = data.draw(windows(probe_dates(graph)), label="window")
+    window = load_and_draw_window(db, settings.neo4j_database, graph, data)
     by_id = {fact.id: fact for fact in graph.facts}
     usable = [f for f in graph.facts if f.first >= window.lo and f.overlaps(window.lo, window.hi)]
     reachable = windowed_multigraph(graph, usable)
     for _ in range(PATH_PROBES):
         source, target = draw_endpoints(data, graph, reachable)
         max_hops = data.draw(st.integers(1, MAX_HOPS), label="max_hops")
-        params = {
-            "source": source,
-            "target": target,
-            "mode": "time_respecting",
-            "max_hops": max_hops,
-            **window.params(),
-        }
-        body = get(client, "/v1/paths", params)
+        params, body = get_paths(
+            client, source, target, "time_respecting", window, max_hops=max_hops
+        )
         expected = earliest_arrival_brute_force(graph, window, source, target, max_hops)
         event(f"time_respecting: {'none' if expected is None else 'a journey'}")
         if expected is None:
