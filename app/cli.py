@@ -215,6 +215,41 @@ def load(
     console.print(f"{fmt}: {bulk_summary.render()}", markup=False, highlight=False)
 
 
+@app.command("export")
+def export(
+    folder: Annotated[Path, typer.Argument(help="Where facts.* and actors.* are written.")],
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Start of the window: YYYY, YYYY-MM or a day.")
+    ] = None,
+    to: Annotated[str | None, typer.Option(help="End of the window (inclusive).")] = None,
+    formats: Annotated[
+        list[str] | None, typer.Option("--format", help="parquet and/or csv (default both).")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds the read may take.")] = 600.0,
+) -> None:
+    """Write the facts valid in a window (default: all) and the actor table as Parquet and
+    CSV, dates as ISO strings."""
+    import time
+
+    from graph_schema.errors import TkgError
+
+    try:
+        from tkg_client import Client
+    except ImportError as error:
+        raise _fail(
+            f"export needs the notebook extra: pip install -e '.[notebook]' ({error})"
+        ) from error
+    started = time.perf_counter()
+    try:
+        with Client(get_settings(), timeout=timeout) as client:
+            written = client.export(folder, from_, to, formats or ["parquet", "csv"])
+    except TkgError as error:
+        raise _fail(str(error)) from error
+    for path in written:
+        console.print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    console.print(f"exported in {time.perf_counter() - started:.1f} s")
+
+
 @app.command("serve")
 def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
