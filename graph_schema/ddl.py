@@ -53,20 +53,25 @@ def schema_statements() -> list[SchemaStatement]:
         _node_unique(Label.ALIAS, "key"),
         _node_range(Label.ACTOR, "kind"),
         _node_range(Label.ACTOR, "country"),
+        _node_range(Label.ACTOR, "generic"),
         _node_range(Label.EVENT, "date_from"),
         _node_range(Label.EVENT, "date_to"),
         _node_range(Label.EVENT, "kind"),
         _node_range(Label.CLAIM, "fact_id"),
+        # The index of earlier versions held raw names, which the standard analyser cuts
+        # at hyphens and leaves accented; alias keys are already folded.
+        SchemaStatement("drop_actor_names_fulltext", "DROP INDEX actor_names_fulltext IF EXISTS"),
         SchemaStatement(
-            "actor_names_fulltext",
-            "CREATE FULLTEXT INDEX actor_names_fulltext IF NOT EXISTS "
-            "FOR (n:Actor|Alias) ON EACH [n.name]",
+            "alias_keys_fulltext",
+            "CREATE FULLTEXT INDEX alias_keys_fulltext IF NOT EXISTS "
+            "FOR (n:Alias) ON EACH [n.key] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
         ),
     ]
     # Facts are found by id (reloads, corrections, claims) and by validity (as-of and
     # window queries); range indexes are per relationship type, so one set per type.
     for fact_type in FactType:
-        for prop in ("id", "valid_from", "valid_to"):
+        for prop in ("id", "valid_from", "valid_to", "fact_class"):
             statements.append(_rel_range(fact_type.value, prop))
     statements.append(_rel_range(StructuralType.PARTICIPATED_IN.value, "role"))
     return statements

@@ -24,7 +24,13 @@ from rich.progress import Progress
 
 from graph_schema.errors import TkgError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, Precision, utc_now
-from graph_schema.vocabulary import Stance, alias_key, derive_status
+from graph_schema.vocabulary import (
+    FACT_CLASS_BY_TYPE,
+    Stance,
+    alias_key,
+    derive_status,
+    is_generic_name,
+)
 from loaders.curated_format import (
     ActorEntry,
     ClaimEntry,
@@ -239,6 +245,8 @@ def fact_props(fact: FactEntry, dataset: str) -> dict[str, Any]:
     )
     props["content_hash"] = hashlib.sha256(canonical.encode()).hexdigest()
     props["status"] = "asserted"
+    # Outside the hash: the class follows from the type, which the hash already covers.
+    props["fact_class"] = FACT_CLASS_BY_TYPE[fact.type].value
     props["retracted_at"] = None
     return {key: value for key, value in props.items() if value is not None}
 
@@ -335,6 +343,7 @@ def write_dataset(
                         "aliases": a.aliases,
                         "description": a.description,
                         "dataset": ds,
+                        "generic": is_generic_name(a.name),
                     },
                 }
                 for a in data.actors
@@ -349,9 +358,10 @@ def write_dataset(
             "aliases",
             writes.MERGE_ALIASES,
             [
-                {"actor": a.id, "key": alias_key(name), "name": name}
+                {"actor": a.id, "key": alias_key(name), "name": name, "rank": 0}
                 for a in data.actors
                 for name in [a.name, *a.aliases]
+                if alias_key(name)
             ],
         ),
         (
@@ -403,6 +413,8 @@ def write_dataset(
             writes.run_batches(driver, database, cypher, rows, batch_size, now)
             summary.counts[name] = len(rows)
             bar.advance(task, len(rows))
+            if name == "part_of":
+                writes.write_one(driver, database, writes.SET_COUNTRIES)
         writes.write_one(
             driver,
             database,
@@ -492,6 +504,7 @@ def refresh_status(
         rows_by_type[fact.type.value].append(
             {
                 "id": fact_id,
+                "fact_class": FACT_CLASS_BY_TYPE[fact.type].value,
                 "status": derive_status(stances).value,
                 "asserted_by": sorted(
                     {c["claimant"] for c in fact_claims if c["stance"] == Stance.ASSERTS}

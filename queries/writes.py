@@ -39,12 +39,30 @@ MATCH (child:Actor {id: row.child}), (parent:Actor {id: row.parent})
 MERGE (child)-[:PART_OF]->(parent)
 """
 
+# `rank` 0: a name the data gives the actor (its name, an alias, a data set's spelling or
+# code); 1: a word a story used for it (GDELT's actor names). A pair keeps its best rank.
 MERGE_ALIASES = """
 UNWIND $rows AS row
 MATCH (a:Actor {id: row.actor})
 MERGE (alias:Alias {key: row.key})
 ON CREATE SET alias.name = row.name
-MERGE (alias)-[:REFERS_TO]->(a)
+MERGE (alias)-[r:REFERS_TO]->(a)
+ON CREATE SET r.rank = row.rank
+FOREACH (_ IN CASE WHEN r.rank IS NULL OR r.rank > row.rank THEN [1] ELSE [] END |
+  SET r.rank = row.rank)
+"""
+
+# Every actor that belongs to a state carries the state's id as `country`, states
+# included; only actors without one are looked at, so a reload writes nothing.
+SET_COUNTRIES = """
+MATCH (a:Actor) WHERE a.country IS NULL
+OPTIONAL CALL (a) {
+  MATCH (a)-[:PART_OF*1..4]->(state:Actor {kind: 'state'})
+  RETURN state.id AS state LIMIT 1
+}
+WITH a, CASE WHEN a.kind = 'state' THEN a.id ELSE state END AS country
+WHERE country IS NOT NULL
+SET a.country = country
 """
 
 MERGE_LOCATIONS = """
@@ -198,7 +216,8 @@ def set_fact_status_query(fact_type: str) -> LiteralString:
     return f"""
 UNWIND $rows AS row
 MATCH ()-[r:{rel} {{id: row.id}}]->() WHERE r.retracted_at IS NULL
-SET r.status = row.status, r.asserted_by = row.asserted_by, r.denied_by = row.denied_by
+SET r.status = row.status, r.asserted_by = row.asserted_by, r.denied_by = row.denied_by,
+    r.fact_class = row.fact_class
 """
 
 

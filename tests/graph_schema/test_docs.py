@@ -21,7 +21,15 @@ import pytest
 
 from app.core.config import REPO_ROOT, Settings
 from graph_schema.ddl import schema_statements
-from graph_schema.vocabulary import ActorKind, FactType, Label, Status, StructuralType
+from graph_schema.vocabulary import (
+    FACT_CLASS_BY_TYPE,
+    ActorKind,
+    FactClass,
+    FactType,
+    Label,
+    Status,
+    StructuralType,
+)
 from loaders.curated import parse_file, write_dataset
 from loaders.curated_format import CuratedDataset
 from tests.conftest import BUNDLED_DATASET
@@ -389,15 +397,30 @@ def test_schema_doc_names_every_label_type_kind_status_and_index() -> None:
         *(structural.value for structural in StructuralType),
         *(kind.value for kind in ActorKind),
         *(status.value for status in Status),
+        *(fact_class.value for fact_class in FactClass),
     ]
     fact_indexes = {
         f"rel_{fact_type.value.lower()}_{prop}"
         for fact_type in FactType
-        for prop in ("id", "valid_from", "valid_to")
+        for prop in ("id", "valid_from", "valid_to", "fact_class")
     }
     # Per-type relationship indexes are documented by their pattern, the rest by name.
     terms += [s.name for s in schema_statements() if s.name not in fact_indexes]
     missing = [term for term in terms if f"`{term}`" not in DOC_TEXT]
     assert not missing, f"docs/schema.md does not mention: {missing}"
-    for pattern in ("rel_<type>_id", "rel_<type>_valid_from", "rel_<type>_valid_to"):
+    for pattern in (
+        "rel_<type>_id",
+        "rel_<type>_valid_from",
+        "rel_<type>_valid_to",
+        "rel_<type>_fact_class",
+    ):
         assert pattern in DOC_TEXT
+
+
+def test_schema_doc_lists_the_class_of_every_fact_type() -> None:
+    missing = [
+        f"{fact_type.value} -> {fact_class.value}"
+        for fact_type, fact_class in FACT_CLASS_BY_TYPE.items()
+        if f"| `{fact_type.value}` | `{fact_class.value}` |" not in DOC_TEXT
+    ]
+    assert not missing, f"docs/schema.md lacks the class of: {missing}"
