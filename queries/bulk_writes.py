@@ -50,14 +50,15 @@ def create_missing_facts_query(fact_type: str) -> LiteralString:
 
     The id lookup is a seek on the type's range index; CREATE is much cheaper than a
     MERGE that would expand every relationship between two busy actors. A fact recorded
-    before facts had a class gets its class (and nothing else) on a reload.
+    before facts had a class gets its class on a reload, stamped `updated_at` as any
+    derived field rewritten in place.
     """
     rel = safe_identifier(fact_type, FACT_TYPES)
     return f"""
 UNWIND $rows AS row
 OPTIONAL MATCH ()-[existing:{rel} {{id: row.id}}]->()
 FOREACH (_ IN CASE WHEN existing IS NOT NULL AND existing.fact_class IS NULL THEN [1] ELSE [] END |
-  SET existing.fact_class = row.props.fact_class)
+  SET existing.fact_class = row.props.fact_class, existing.updated_at = $now)
 WITH row, existing WHERE existing IS NULL
 MATCH (s:Actor {{id: row.source}})
 MATCH (t:Actor {{id: row.target}})
