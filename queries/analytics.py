@@ -24,85 +24,17 @@ import numpy as np
 import scipy.sparse as sp
 from pydantic import BaseModel, Field
 
-from graph_schema import vocabulary
 from graph_schema.errors import InvalidQueryError
-from graph_schema.vocabulary import FACT_TYPES, FactType, safe_identifier
+from graph_schema.vocabulary import FACT_TYPES, FactClass, FactType, safe_identifier
 from queries.facts import BETWEEN, FACT_IN_SCOPE, actors_by_id, scope_params, type_alternation
 from queries.models import ActorRef, FactFilter, TimeScope
 from queries.runner import records
 
 # -- fact classes ----------------------------------------------------------------------
 
-COOPERATIVE = ("verbal_cooperation", "material_cooperation")
-HOSTILE = ("verbal_conflict", "material_conflict")
-# CAMEO quad classes 1..4, in the order of the contract's FactClass values.
-QUAD_CLASS_NAMES = (*COOPERATIVE, *HOSTILE)
-
-# Until every fact stores `fact_class`, a fact's class comes from its CAMEO quad class
-# (coded data) or from its type (curated data). The vocabulary's own mapping wins once it
-# exists; this one covers the curated types only as far as their class is plain.
-_FALLBACK_CLASS_BY_TYPE: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "PRAISED",
-            "APPEALED_TO",
-            "CONSULTED",
-            "MET_WITH",
-            "NEGOTIATED_WITH",
-            "VISITED",
-            "HOSTED",
-            "SIGNED_AGREEMENT_WITH",
-            "COOPERATED_WITH",
-            "ALLIED_WITH",
-            "MEMBER_OF",
-        ],
-        "verbal_cooperation",
-    ),
-    **dict.fromkeys(
-        ["SUPPORTED", "SUPPLIED_ARMS_TO", "SUPPLIED_AID_TO", "TRADED_WITH", "DEPLOYED_TROOPS_TO"],
-        "material_cooperation",
-    ),
-    **dict.fromkeys(
-        [
-            "THREATENED",
-            "CONDEMNED",
-            "ACCUSED",
-            "CRITICISED",
-            "DENIED",
-            "VETOED",
-            "DEMANDED",
-            "PROTESTED",
-            "REDUCED_RELATIONS_WITH",
-            "EXPRESSED_CONCERN_ABOUT",
-            "SANCTIONED",
-            "INVESTIGATED",
-        ],
-        "verbal_conflict",
-    ),
-    **dict.fromkeys(
-        ["ATTACKED", "FOUGHT", "AT_WAR_WITH", "INVADED", "COERCED", "ARRESTED"],
-        "material_conflict",
-    ),
-}
-
-
-def class_by_type() -> dict[str, str]:
-    """Fact type -> fact class: the vocabulary's `FACT_CLASS_BY_TYPE` when it has one."""
-    contract: dict[Any, Any] | None = getattr(vocabulary, "FACT_CLASS_BY_TYPE", None)
-    if contract:
-        return {
-            str(getattr(t, "value", t)): str(getattr(c, "value", c)) for t, c in contract.items()
-        }
-    return dict(_FALLBACK_CLASS_BY_TYPE)
-
-
-# The stored class, else the quad class of a coded fact, else the type's class.
-FACT_CLASS: LiteralString = """coalesce(r.fact_class, $quad_names[r.quad_class - 1],
-         $class_by_type[type(r)])"""
-
-
-def class_params() -> dict[str, Any]:
-    return {"quad_names": list(QUAD_CLASS_NAMES), "class_by_type": class_by_type()}
+CLASS_NAMES = tuple(fact_class.value for fact_class in FactClass)
+COOPERATIVE = (FactClass.VERBAL_COOPERATION.value, FactClass.MATERIAL_COOPERATION.value)
+HOSTILE = (FactClass.VERBAL_CONFLICT.value, FactClass.MATERIAL_CONFLICT.value)
 
 
 # -- the window's facts, one branch per type -------------------------------------------
@@ -504,9 +436,7 @@ CLASS_MONTHS: LiteralString = (
     + "WITH DISTINCT r\n"
     + "RETURN r.valid_from.year * 12 + r.valid_from.month - 1 AS first_month,\n"
     + "       r.valid_to.year * 12 + r.valid_to.month - 1 AS last_month,\n"
-    + "       "
-    + FACT_CLASS
-    + " AS class, count(*) AS facts"
+    + "       r.fact_class AS class, count(*) AS facts"
 )
 
 
@@ -523,7 +453,6 @@ def class_months(
         a=a,
         b=b,
         **scope_params(scope, filters),
-        **class_params(),
     )
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
@@ -535,7 +464,7 @@ def class_months(
         months.append(
             ClassMonth(
                 month=month_label(month),
-                **{name: tally.get(name, 0) for name in (*QUAD_CLASS_NAMES, "unclassified")},
+                **{name: tally.get(name, 0) for name in (*CLASS_NAMES, "unclassified")},
                 cooperative=sum(tally.get(name, 0) for name in COOPERATIVE),
                 hostile=sum(tally.get(name, 0) for name in HOSTILE),
             )
@@ -561,7 +490,7 @@ FACT_ROW_EXPRESSIONS: tuple[tuple[str, LiteralString], ...] = (
     ("sources", "r.sources"),
     ("event_id", "r.event_id"),
     ("code", "r.code"),
-    ("fact_class", FACT_CLASS),
+    ("fact_class", "r.fact_class"),
     ("dataset", "r.dataset"),
     ("version", "r.version"),
     ("recorded_at", "toString(r.recorded_at)"),
@@ -595,7 +524,7 @@ def window_fact_rows(
 ) -> list[list[Any]]:
     """Every fact in the window as a row of FACT_EXPORT_COLUMNS values."""
     cypher = per_type_union(query.filters.types, WINDOW_BRANCH) + WINDOW_FACT_ROWS
-    (record,) = tx.run(cypher, {**query.params(scope), **class_params()})
+    (record,) = tx.run(cypher, {**query.params(scope)})
     rows: list[list[Any]] = record[0]
     return rows
 
@@ -604,7 +533,7 @@ def export_fact_rows(tx: neo4j.ManagedTransaction, scope: TimeScope) -> list[lis
     """The current version of every fact in the window, as rows of FACT_EXPORT_COLUMNS."""
     branches = [EXPORT_BRANCH % safe_identifier(name, FACT_TYPES) for name in sorted(FACT_TYPES)]
     cypher = "CALL () {\n" + "\nUNION ALL\n".join(branches) + "\n}\nRETURN rows"
-    params = {"valid_from": scope.valid_from, "valid_to": scope.valid_to, **class_params()}
+    params = {"valid_from": scope.valid_from, "valid_to": scope.valid_to}
     return [row for record in tx.run(cypher, params) for row in record[0]]
 
 

@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 import neo4j
 import networkx as nx
 import pandas as pd
+from pydantic import ValidationError
 
 from app.api.params import resolve_all, scope_from
 from app.core.config import Settings
 from app.main import open_driver
 from graph_schema.errors import InvalidQueryError
-from graph_schema.vocabulary import FactType, Status
 from queries import analytics
 from queries.events import claims_for, timeline, timeline_buckets
 from queries.facts import actor_facts, facts_between
@@ -101,16 +101,23 @@ class Client:
 
     @staticmethod
     def _filters(
-        types: Sequence[str] | None, statuses: Sequence[str] | None, rollup: bool
+        types: Sequence[str] | None = None,
+        statuses: Sequence[str] | None = None,
+        rollup: bool = False,
+        classes: Sequence[str] | None = None,
     ) -> FactFilter:
+        """Fact filters from plain strings (`types=["ATTACKED"]`, `classes=["verbal_conflict"]`)."""
         try:
-            return FactFilter(
-                types=[FactType(t) for t in types] if types else None,
-                statuses=[Status(s) for s in statuses] if statuses else None,
-                rollup=rollup,
+            return FactFilter.model_validate(
+                {
+                    "types": list(types) if types else None,
+                    "statuses": list(statuses) if statuses else None,
+                    "fact_classes": list(classes) if classes else None,
+                    "rollup": rollup,
+                }
             )
-        except ValueError as error:
-            raise InvalidQueryError("types/statuses", (types, statuses), str(error)) from error
+        except ValidationError as error:
+            raise InvalidQueryError("filters", error.errors()[0]["input"], str(error)) from error
 
     def resolve(self, *names: str) -> list[str]:
         """Actor ids for ids, names or aliases (`"DPRK"` -> `"prk"`)."""
@@ -128,6 +135,7 @@ class Client:
         other: str | None = None,
         types: Sequence[str] | None = None,
         statuses: Sequence[str] | None = None,
+        classes: Sequence[str] | None = None,
         rollup: bool = False,
         known_at: Day | datetime | None = None,
         kinds: Sequence[str] | None = None,
@@ -141,7 +149,7 @@ class Client:
         graph-wide form only.
         """
         scope = self.scope(at, start, end, known_at)
-        filters = self._filters(types, statuses, rollup)
+        filters = self._filters(types, statuses, rollup, classes)
         if actor is None:
             query = analytics.WindowQuery(
                 filters=filters,
@@ -216,7 +224,7 @@ class Client:
     ) -> pd.DataFrame:
         """Dated events the actor took part in and coded facts touching it, in order."""
         scope = self.scope(start=start, end=end)
-        filters = self._filters(options.get("types"), options.get("statuses"), False)
+        filters = self._filters(options.get("types"), options.get("statuses"))
 
         def work(tx: neo4j.ManagedTransaction) -> pd.DataFrame:
             (actor_id,) = resolve_all(tx, [("actor", actor)])
@@ -292,9 +300,7 @@ class Client:
         earliest-arrival journey). The whole answer is in `frame.attrs["result"]`.
         """
         scope = self.scope(start=start, end=end)
-        filters = self._filters(
-            options.get("types"), options.get("statuses"), options.get("rollup", False)
-        )
+        filters = self._filters(**options)
         chosen = PathMode(mode)
 
         def work(tx: neo4j.ManagedTransaction) -> PathsResult:
@@ -345,11 +351,12 @@ class Client:
     def _window_query(
         types: Sequence[str] | None = None,
         statuses: Sequence[str] | None = None,
+        classes: Sequence[str] | None = None,
         kinds: Sequence[str] | None = None,
         include_generic: bool = False,
     ) -> analytics.WindowQuery:
         return analytics.WindowQuery(
-            filters=Client._filters(types, statuses, False),
+            filters=Client._filters(types, statuses, False, classes),
             kinds=list(kinds) if kinds else None,
             include_generic=include_generic,
         )
