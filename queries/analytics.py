@@ -13,10 +13,11 @@ per pair and month span) and the algorithms work on integer ids.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from threading import Lock
 from typing import Any, LiteralString
 
 import neo4j
@@ -29,6 +30,7 @@ from graph_schema.vocabulary import FACT_TYPES, FactClass, FactType, safe_identi
 from queries.facts import BETWEEN, FACT_IN_SCOPE, actors_by_id, scope_params, type_alternation
 from queries.models import ActorRef, FactFilter, TimeScope
 from queries.runner import records
+from queries.versions import read_graph_version
 
 # -- fact classes ----------------------------------------------------------------------
 
@@ -70,7 +72,7 @@ WITH s, t, r WHERE """
     + """
 WITH s, t, r.valid_from.year * 12 + r.valid_from.month - 1 AS first_month,
      r.valid_to.year * 12 + r.valid_to.month - 1 AS last_month, count(*) AS facts
-RETURN s.id AS source, t.id AS target, first_month, last_month, facts
+RETURN collect([s.id, t.id, first_month, last_month, facts]) AS pairs
 """
 )
 
@@ -156,19 +158,38 @@ class WindowQuery(BaseModel):
         }
 
 
+# The window's pairs are kept per graph version: the version changes with every committed
+# write, so a kept answer is the one a fresh read would give, and a notebook or dashboard
+# asking again (another measure, another top) pays for the computation only.
+_PAIR_CACHE: OrderedDict[tuple[str, str], PairCounts] = OrderedDict()
+_PAIR_CACHE_SIZE = 16
+_PAIR_CACHE_LOCK = Lock()
+
+
 def pair_counts(tx: neo4j.ManagedTransaction, scope: TimeScope, query: WindowQuery) -> PairCounts:
+    """The window's facts per actor pair and month span (kept per graph version)."""
+    key = (read_graph_version(tx), scope.model_dump_json() + query.model_dump_json())
+    with _PAIR_CACHE_LOCK:
+        if key in _PAIR_CACHE:
+            _PAIR_CACHE.move_to_end(key)
+            return _PAIR_CACHE[key]
     cypher = per_type_union(query.filters.types, WINDOW_BRANCH) + PAIR_MONTHS
-    rows = records(tx, cypher, **query.params(scope))
+    (record,) = tx.run(cypher, query.params(scope))
     index: dict[str, int] = {}
     columns: list[list[int]] = [[], [], [], [], []]
-    for row in rows:
-        columns[0].append(index.setdefault(row["source"], len(index)))
-        columns[1].append(index.setdefault(row["target"], len(index)))
-        columns[2].append(row["first_month"])
-        columns[3].append(row["last_month"])
-        columns[4].append(row["facts"])
+    for source, target, first_month, last_month, facts in record[0]:
+        columns[0].append(index.setdefault(source, len(index)))
+        columns[1].append(index.setdefault(target, len(index)))
+        columns[2].append(first_month)
+        columns[3].append(last_month)
+        columns[4].append(facts)
     arrays = [np.asarray(column, dtype=np.int64) for column in columns]
-    return PairCounts(list(index), *arrays)
+    pairs = PairCounts(list(index), *arrays)
+    with _PAIR_CACHE_LOCK:
+        _PAIR_CACHE[key] = pairs
+        while len(_PAIR_CACHE) > _PAIR_CACHE_SIZE:
+            _PAIR_CACHE.popitem(last=False)
+    return pairs
 
 
 # -- measures ----------------------------------------------------------------------------
