@@ -65,13 +65,14 @@ WINDOW_BRANCH: LiteralString = "MATCH (s:Actor)-[r:%s]->(t:Actor)\n"
 
 # One row per actor pair and month span: the month numbers (year * 12 + month - 1) of the
 # first and last day of validity, so a fact longer than a month counts in each of its months.
+# Actors are filtered after grouping: once per pair rather than once per fact.
 PAIR_MONTHS: LiteralString = (
     """
-WITH s, t, r WHERE """
-    + ACTOR_FILTER
-    + """
 WITH s, t, r.valid_from.year * 12 + r.valid_from.month - 1 AS first_month,
      r.valid_to.year * 12 + r.valid_to.month - 1 AS last_month, count(*) AS facts
+WHERE """
+    + ACTOR_FILTER
+    + """
 RETURN collect([s.id, t.id, first_month, last_month, facts]) AS pairs
 """
 )
