@@ -215,24 +215,20 @@ def test_a_load_killed_midway_then_rerun_equals_one_clean_load(
     assert counts(db, settings.neo4j_database) == clean
 
 
+def load_curated_icews_and_gdelt(db: neo4j.Driver, settings: Settings, shared: Path) -> None:
+    """The bundled data, the raw ICEWS fixture and a GDELT 2.0 slice, each naming Russia."""
+    load_curated_file(db, settings.neo4j_database, BUNDLED_DATASET)
+    for path in (
+        FIXTURES / "icews_mini.tab",
+        shared / "gdelt2-events" / "20191024143000.export.CSV",
+    ):
+        load(db, settings, path, on_error=OnError.SKIP, rejects_path=Path(os.devnull))
+
+
 def test_icews_gdelt_and_curated_russia_are_one_actor(
     db: neo4j.Driver, settings: Settings, shared_datasets: Path
 ) -> None:
-    load_curated_file(db, settings.neo4j_database, BUNDLED_DATASET)
-    load(
-        db,
-        settings,
-        FIXTURES / "icews_mini.tab",
-        on_error=OnError.SKIP,
-        rejects_path=Path(os.devnull),
-    )
-    load(
-        db,
-        settings,
-        shared_datasets / "gdelt2-events" / "20191024143000.export.CSV",
-        on_error=OnError.SKIP,
-        rejects_path=Path(os.devnull),
-    )
+    load_curated_icews_and_gdelt(db, settings, shared_datasets)
     records, _, _ = db.execute_query(
         "MATCH (a:Actor) WHERE a.id = 'rus' OR toLower(a.name) IN ['russia', 'russian federation'] "
         "RETURN a.id AS id",
@@ -255,14 +251,7 @@ def test_icews_gdelt_and_curated_russia_are_one_actor(
 def test_gdelt_words_for_an_actor_resolve_but_never_outrank_its_names(
     db: neo4j.Driver, settings: Settings, shared_datasets: Path
 ) -> None:
-    load_curated_file(db, settings.neo4j_database, BUNDLED_DATASET)
-    load(
-        db,
-        settings,
-        shared_datasets / "gdelt2-events" / "20191024143000.export.CSV",
-        on_error=OnError.SKIP,
-        rejects_path=Path(os.devnull),
-    )
+    load_curated_icews_and_gdelt(db, settings, shared_datasets)
 
     def resolved(names: list[str]) -> list[list[str]]:
         found = run_read(db, settings.neo4j_database, 30, lambda tx: resolve_actors(tx, names))
