@@ -250,6 +250,20 @@ def serve(
         pid_file.unlink(missing_ok=True)
 
 
+@app.command("api-key")
+def api_key() -> None:
+    """Make a new API key: give the key to the client, put its SHA-256 in API_KEY_HASHES
+    (or a line of API_KEYS_FILE). The key itself is stored nowhere."""
+    import hashlib
+    import secrets
+
+    key = secrets.token_urlsafe(32)
+    console.print(f"key (for the client's Authorization: Bearer header): {key}")
+    console.print(
+        f"SHA-256 (for API_KEY_HASHES or API_KEYS_FILE): {hashlib.sha256(key.encode()).hexdigest()}"
+    )
+
+
 @app.command("stop")
 def stop_all() -> None:
     """Stop the API that `tkg serve` started, and every local Neo4j instance."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -91,10 +92,11 @@ class Settings(BaseSettings):
         description="Path prefixes of expensive routes, which share `heavy_concurrency` slots.",
     )
     heavy_concurrency: int = Field(
-        default=4,
+        default_factory=lambda: max(2, os.cpu_count() or 2),
         ge=1,
-        description="Expensive requests served at once; more are refused with 503 and "
-        "Retry-After, so cheap routes keep their threads.",
+        description="Expensive requests served at once (default: the number of cores, at "
+        "least 2); more are refused with 503 and Retry-After, so cheap routes keep their "
+        "threads and a share of the CPU.",
     )
     rate_limit_per_minute: int = Field(
         default=600, ge=0, description="Requests per client address per minute; 0 turns it off."
@@ -104,7 +106,8 @@ class Settings(BaseSettings):
     )
     api_key_hashes: list[str] = Field(
         default=[],
-        description="SHA-256 hex digests of the accepted API keys (`tkg api-key new` prints one).",
+        description="SHA-256 hex digests of the accepted API keys (`tkg api-key` makes a key "
+        "and prints its digest).",
     )
     api_keys_file: Path | None = Field(
         default=None, description="A file of SHA-256 hex digests of API keys, one per line."

@@ -13,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -22,6 +21,7 @@ from app.api.routes import paths as paths_route
 from app.core.config import Settings
 from app.main import create_app
 from queries.runner import check_deadline
+from tests.utils import serve
 
 pytestmark = pytest.mark.usefixtures("bundled")
 
@@ -148,22 +148,15 @@ def test_answers_stay_under_the_size_cap_and_say_so(app_with: Any) -> None:
 
 @pytest.fixture
 def served(settings: Settings) -> Iterator[str]:
-    """The app behind a real uvicorn on a free loopback port, with a route that fails."""
+    """The app behind a real uvicorn, with a route that fails."""
     app: FastAPI = create_app(settings)
 
     @app.get("/v1/boom", include_in_schema=False)
     def boom() -> None:
         raise RuntimeError("a bug")
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(app) as url:
+        yield url
 
 
 def test_an_unexpected_error_is_a_500_problem_and_the_connection_stays_open(
