@@ -28,8 +28,14 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from graph_schema.errors import TkgError
-from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, Precision, utc_now
-from graph_schema.vocabulary import Stance, alias_key, derive_status
+from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, Precision
+from graph_schema.vocabulary import (
+    FACT_CLASS_BY_TYPE,
+    Stance,
+    alias_key,
+    derive_status,
+    is_generic_name,
+)
 from loaders.curated_format import (
     ActorEntry,
     ClaimEntry,
@@ -38,7 +44,9 @@ from loaders.curated_format import (
     FactEntry,
     check_references,
 )
+from loaders.load_record import LoadCounts, LoadRecorder
 from queries import writes
+from queries.loads import WriteStamp
 
 Loc = tuple[str | int, ...]
 
@@ -72,6 +80,7 @@ class LoadSummary:
     facts_created: int = 0
     facts_unchanged: int = 0
     facts_retracted: int = 0
+    facts_versioned: int = 0
 
     def render(self) -> str:
         parts = ", ".join(f"{count} {name}" for name, count in self.counts.items())
@@ -339,6 +348,8 @@ def fact_props(fact: FactEntry, dataset: str) -> dict[str, Any]:
     )
     props["content_hash"] = hashlib.sha256(canonical.encode()).hexdigest()
     props["status"] = "asserted"
+    # Outside the hash: the class follows from the type, which the hash already covers.
+    props["fact_class"] = FACT_CLASS_BY_TYPE[fact.type].value
     props["retracted_at"] = None
     return {key: value for key, value in props.items() if value is not None}
 
@@ -397,9 +408,52 @@ def write_dataset(
     batch_size: int = 1000,
     progress: bool = False,
     now: datetime | None = None,
+    file: Path | str = "-",
 ) -> LoadSummary:
-    """Write a validated dataset. Safe to repeat, and to rerun after an interrupted run."""
-    now = now or utc_now()
+    """Write a validated dataset, recorded as one load. Safe to repeat, and to rerun after
+    an interrupted run."""
+    ds = data.dataset.id
+    recorder = LoadRecorder(driver, database, file=file, data_format="curated", dataset=ds, now=now)
+    stamp = recorder.start()
+    try:
+        summary = _write_dataset(driver, database, data, batch_size, progress, stamp)
+    except BaseException as error:
+        recorder.fail(LoadCounts(rows=_entry_count(data)), error)
+        raise
+    recorder.finish(
+        LoadCounts(
+            rows=_entry_count(data),
+            created=summary.facts_created - summary.facts_versioned,
+            updated=summary.facts_versioned,
+            retracted=summary.facts_retracted,
+        )
+    )
+    return summary
+
+
+def _entry_count(data: CuratedDataset) -> int:
+    return sum(
+        len(section)
+        for section in (
+            data.sources,
+            data.actors,
+            data.locations,
+            data.weapon_systems,
+            data.events,
+            data.facts,
+            data.claims,
+        )
+    )
+
+
+def _write_dataset(
+    driver: neo4j.Driver,
+    database: str,
+    data: CuratedDataset,
+    batch_size: int,
+    progress: bool,
+    stamp: WriteStamp,
+) -> LoadSummary:
     ds = data.dataset.id
     summary = LoadSummary(dataset=ds)
     actor_ids = {actor.id for actor in data.actors}
@@ -435,6 +489,7 @@ def write_dataset(
                         "aliases": a.aliases,
                         "description": a.description,
                         "dataset": ds,
+                        "generic": is_generic_name(a.name),
                     },
                 }
                 for a in data.actors
@@ -449,9 +504,10 @@ def write_dataset(
             "aliases",
             writes.MERGE_ALIASES,
             [
-                {"actor": a.id, "key": alias_key(name), "name": name}
+                {"actor": a.id, "key": alias_key(name), "name": name, "rank": 0}
                 for a in data.actors
                 for name in [a.name, *a.aliases]
+                if alias_key(name)
             ],
         ),
         (
@@ -492,6 +548,7 @@ def write_dataset(
         writes.write_one(
             driver,
             database,
+            stamp,
             writes.MERGE_DATASET,
             id=ds,
             title=data.dataset.title,
@@ -500,29 +557,31 @@ def write_dataset(
             source_document=data.dataset.source_document,
         )
         for name, cypher, rows in steps:
-            writes.run_batches(driver, database, cypher, rows, batch_size, now)
+            writes.run_batches(driver, database, cypher, rows, batch_size, stamp)
             summary.counts[name] = len(rows)
             bar.advance(task, len(rows))
+            if name == "part_of":
+                writes.write_one(driver, database, stamp, writes.SET_COUNTRIES)
         writes.write_one(
             driver,
             database,
+            stamp,
             writes.RETRACT_DATASET_EVENTS,
             dataset=ds,
             ids=[e.id for e in data.events],
-            now=now,
         )
         writes.write_one(
             driver,
             database,
+            stamp,
             writes.RETRACT_DATASET_CLAIMS,
             dataset=ds,
             ids=[c.id for c in data.claims],
-            now=now,
         )
-        _write_facts(driver, database, data, ds, batch_size, now, summary)
+        _write_facts(driver, database, data, ds, batch_size, stamp, summary)
         bar.advance(task, len(data.facts))
     summary.counts["facts"] = len(data.facts)
-    refresh_status(driver, database, data.facts, batch_size, now)
+    refresh_status(driver, database, data.facts, batch_size, stamp)
     return summary
 
 
@@ -532,7 +591,7 @@ def _write_facts(
     data: CuratedDataset,
     ds: str,
     batch_size: int,
-    now: datetime,
+    stamp: WriteStamp,
     summary: LoadSummary,
 ) -> None:
     wanted = {fact.id: fact for fact in data.facts}
@@ -562,19 +621,22 @@ def _write_facts(
         )
 
     for stale_type, stale in stale_by_type.items():
-        writes.write_one(
-            driver, database, writes.retract_facts_query(stale_type), ids=stale, now=now
-        )
+        writes.write_one(driver, database, stamp, writes.retract_facts_query(stale_type), ids=stale)
         summary.facts_retracted += len([i for i in stale if i not in wanted])
     for new_type, rows in create_by_type.items():
         writes.run_batches(
-            driver, database, writes.create_facts_query(new_type), rows, batch_size, now
+            driver, database, writes.create_facts_query(new_type), rows, batch_size, stamp
         )
         summary.facts_created += len(rows)
+        summary.facts_versioned += sum(1 for row in rows if row["version"] > 1)
 
 
 def refresh_status(
-    driver: neo4j.Driver, database: str, facts: list[FactEntry], batch_size: int, now: datetime
+    driver: neo4j.Driver,
+    database: str,
+    facts: list[FactEntry],
+    batch_size: int,
+    stamp: WriteStamp,
 ) -> None:
     """Derive each fact's status from every claim about it that the graph holds."""
     by_id = {fact.id: fact for fact in facts}
@@ -592,6 +654,7 @@ def refresh_status(
         rows_by_type[fact.type.value].append(
             {
                 "id": fact_id,
+                "fact_class": FACT_CLASS_BY_TYPE[fact.type].value,
                 "status": derive_status(stances).value,
                 "asserted_by": sorted(
                     {c["claimant"] for c in fact_claims if c["stance"] == Stance.ASSERTS}
@@ -603,7 +666,7 @@ def refresh_status(
         )
     for fact_type, rows in rows_by_type.items():
         writes.run_batches(
-            driver, database, writes.set_fact_status_query(fact_type), rows, batch_size, now
+            driver, database, writes.set_fact_status_query(fact_type), rows, batch_size, stamp
         )
 
 
@@ -621,4 +684,6 @@ def load_curated_file(
         CuratedLoadError: the file has problems; all are listed and nothing is written.
     """
     data = parse_file(path)
-    return write_dataset(driver, database, data, batch_size=batch_size, progress=progress)
+    return write_dataset(
+        driver, database, data, batch_size=batch_size, progress=progress, file=path
+    )

@@ -6,12 +6,12 @@ closed vocabulary, through `safe_identifier`.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, LiteralString
 
 import neo4j
 
 from graph_schema.vocabulary import FACT_TYPES, FactType, safe_identifier
+from queries.loads import WriteStamp, record_write
 
 Row = dict[str, Any]
 
@@ -39,12 +39,30 @@ MATCH (child:Actor {id: row.child}), (parent:Actor {id: row.parent})
 MERGE (child)-[:PART_OF]->(parent)
 """
 
+# `rank` 0: a name the data gives the actor (its name, an alias, a data set's spelling or
+# code); 1: a word a story used for it (GDELT's actor names). A pair keeps its best rank.
 MERGE_ALIASES = """
 UNWIND $rows AS row
 MATCH (a:Actor {id: row.actor})
 MERGE (alias:Alias {key: row.key})
 ON CREATE SET alias.name = row.name
-MERGE (alias)-[:REFERS_TO]->(a)
+MERGE (alias)-[r:REFERS_TO]->(a)
+ON CREATE SET r.rank = row.rank
+FOREACH (_ IN CASE WHEN r.rank IS NULL OR r.rank > row.rank THEN [1] ELSE [] END |
+  SET r.rank = row.rank)
+"""
+
+# Every actor that belongs to a state carries the state's id as `country`, states
+# included; only actors without one are looked at, so a reload writes nothing.
+SET_COUNTRIES = """
+MATCH (a:Actor) WHERE a.country IS NULL
+OPTIONAL CALL (a) {
+  MATCH (a)-[:PART_OF*1..4]->(state:Actor {kind: 'state'})
+  RETURN state.id AS state LIMIT 1
+}
+WITH a, CASE WHEN a.kind = 'state' THEN a.id ELSE state END AS country
+WHERE country IS NOT NULL
+SET a.country = country
 """
 
 MERGE_LOCATIONS = """
@@ -198,7 +216,14 @@ def set_fact_status_query(fact_type: str) -> LiteralString:
     return f"""
 UNWIND $rows AS row
 MATCH ()-[r:{rel} {{id: row.id}}]->() WHERE r.retracted_at IS NULL
-SET r.status = row.status, r.asserted_by = row.asserted_by, r.denied_by = row.denied_by
+  AND (r.status IS NULL OR r.status <> row.status
+       OR coalesce(r.asserted_by, []) <> row.asserted_by
+       OR coalesce(r.denied_by, []) <> row.denied_by
+       OR r.fact_class IS NULL OR r.fact_class <> row.fact_class)
+// Only a change is stamped: a reload that derives the same status touches nothing. (A
+// fact recorded before facts had a class gets its class here, on the next reload.)
+SET r.status = row.status, r.asserted_by = row.asserted_by, r.denied_by = row.denied_by,
+    r.fact_class = row.fact_class, r.updated_at = $now
 """
 
 
@@ -208,17 +233,19 @@ def run_batches(
     cypher: LiteralString,
     rows: list[Row],
     batch_size: int,
-    now: datetime,
+    stamp: WriteStamp,
     **params: Any,
 ) -> int:
-    """Write `rows` through `cypher`, `batch_size` rows per transaction."""
+    """Write `rows` through `cypher`, `batch_size` rows per transaction, each recorded as a
+    write of the stamp's load."""
     written = 0
     with driver.session(database=database) as session:
         for start in range(0, len(rows), batch_size):
             batch = rows[start : start + batch_size]
 
             def work(tx: neo4j.ManagedTransaction, batch: list[Row] = batch) -> None:
-                tx.run(cypher, rows=batch, now=now, **params).consume()
+                tx.run(cypher, rows=batch, now=stamp.now, **params).consume()
+                record_write(tx, stamp.load_id)
 
             session.execute_write(work)
             written += len(batch)
@@ -252,6 +279,14 @@ def read_rows(
         return session.execute_read(lambda tx: [r.data() for r in tx.run(cypher, params)])
 
 
-def write_one(driver: neo4j.Driver, database: str, cypher: LiteralString, **params: Any) -> None:
+def write_one(
+    driver: neo4j.Driver, database: str, stamp: WriteStamp, cypher: LiteralString, **params: Any
+) -> None:
+    """One statement in its own transaction, recorded as a write of the stamp's load."""
+
+    def work(tx: neo4j.ManagedTransaction) -> None:
+        tx.run(cypher, params, now=stamp.now).consume()
+        record_write(tx, stamp.load_id)
+
     with driver.session(database=database) as session:
-        session.execute_write(lambda tx: tx.run(cypher, params).consume())
+        session.execute_write(work)

@@ -19,10 +19,10 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import SettingsDep
 from app.core.config import Settings
-from graph_schema.errors import InvalidQueryError, NotFoundError
+from graph_schema.errors import AmbiguousActorError, InvalidQueryError, UnknownActorError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, ensure_utc
-from graph_schema.vocabulary import FactType, Status
-from queries.actors import resolve_actors
+from graph_schema.vocabulary import FactClass, FactType, Status
+from queries.actors import MAX_QUERY_WORDS, MAX_WORD_CHARS, resolve_actors, search_actors
 from queries.models import FactFilter, TimeScope, end_of_day
 from queries.runner import run_read
 
@@ -32,14 +32,12 @@ DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD; a month or year means the whole of it.
 # What the date parameters accept; the OpenAPI document states it too.
 DATE_PATTERN = r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)?$"
 TIMESTAMP_PATTERN = (
-    r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2}(T[0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?"
-    r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?)?$"
+    r"^([Nn][Oo][Ww]|[0-9]{4}(-[0-9]{2}(-[0-9]{2}(T[0-9]{2}(:[0-9]{2}(:[0-9]{2}"
+    r"(\.[0-9]{1,6})?)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?)?$"
 )
 # Lucene turns each word into clauses, and a long word into a large automaton: past these,
 # the full-text index fails (TooManyClauses, "input automaton is too large").
 MAX_SEARCH_CHARS = 200
-MAX_SEARCH_WORDS = 16
-MAX_WORD_CHARS = 64
 
 
 def parse_partial(field: str, value: str | None) -> PartialDate | None:
@@ -52,9 +50,21 @@ def parse_partial(field: str, value: str | None) -> PartialDate | None:
 
 
 def parse_known_at(value: str | None) -> datetime | None:
-    """A date means the end of that day (UTC); a full timestamp is taken as given."""
-    if value is None or value == "":
+    """A date means the end of that day (UTC); a full timestamp is taken as given; `now`
+    (or nothing) means the current graph. Any instant up to the end of today answers with
+    the current graph, since nothing later has been recorded yet; later ones are a 422."""
+    if value is None or value == "" or value.lower() == "now":
         return None
+    known = _parse_known_at(value)
+    now = datetime.now(UTC)
+    if known <= now:
+        return known
+    if known <= end_of_day(now.date()):
+        return None
+    raise InvalidQueryError("known_at", value, "is in the future")
+
+
+def _parse_known_at(value: str) -> datetime:
     if "T" in value:
         try:
             return ensure_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
@@ -99,8 +109,9 @@ async def time_scope(
     known_at: Annotated[
         str | None,
         Query(
-            description="Transaction time: answer with what the graph held then (a date means the "
-            "end of that day, UTC; or an ISO timestamp), not in the future. Default: now.",
+            description="Transaction time: answer with what the graph held then. A date means "
+            "the end of that day, UTC; or an ISO timestamp; or `now` (the default). Before the "
+            "first load the graph held nothing, so answers are empty.",
             examples=["2026-01-01"],
             pattern=TIMESTAMP_PATTERN,
         ),
@@ -119,8 +130,6 @@ def scope_from(
     if at_date is not None and (start is not None or end is not None):
         raise InvalidQueryError("at", at, "give either at, or from/to, not both")
     known = parse_known_at(known_at)
-    if known is not None and known > datetime.now(UTC):
-        raise InvalidQueryError("known_at", known_at, "is in the future")
     if at_date is not None:
         return TimeScope(valid_from=at_date.first_day, valid_to=at_date.last_day, known_at=known)
     if start is None and end is None:
@@ -148,6 +157,15 @@ async def fact_filter(
             examples=[["contested"]],
         ),
     ] = None,
+    class_: Annotated[
+        list[FactClass] | None,
+        Query(
+            alias="class",
+            description="Only facts of these classes (repeat for several): verbal_cooperation, "
+            "material_cooperation, verbal_conflict, material_conflict (CAMEO quad classes).",
+            examples=[["material_conflict"]],
+        ),
+    ] = None,
     min_confidence: Annotated[
         float | None, Query(ge=0, le=1, description="Only facts at least this confident (0 to 1).")
     ] = None,
@@ -164,7 +182,11 @@ async def fact_filter(
     if rollup not in (None, "", "country", "none"):
         raise InvalidQueryError("rollup", rollup, "must be 'country' or 'none'")
     return FactFilter(
-        types=type_, statuses=status, min_confidence=min_confidence, rollup=rollup == "country"
+        types=type_,
+        statuses=status,
+        fact_classes=class_,
+        min_confidence=min_confidence,
+        rollup=rollup == "country",
     )
 
 
@@ -335,8 +357,8 @@ def search_words(field: str, text: str | None) -> str | None:
     if text is None:
         return None
     words = text.split()
-    if len(words) > MAX_SEARCH_WORDS:
-        raise InvalidQueryError(field, f"{len(words)} words", f"at most {MAX_SEARCH_WORDS} words")
+    if len(words) > MAX_QUERY_WORDS:
+        raise InvalidQueryError(field, f"{len(words)} words", f"at most {MAX_QUERY_WORDS} words")
     for word in words:
         if len(word) > MAX_WORD_CHARS:
             raise InvalidQueryError(
@@ -368,10 +390,14 @@ def resolve(tx: neo4j.ManagedTransaction, field: str, text: str) -> str:
     that then answers the query: one round of BEGIN and COMMIT per request, not three.
 
     Raises:
-        NotFoundError: nothing by that name.
-        InvalidQueryError: the name is ambiguous.
+        UnknownActorError: nothing by that name (404, with the closest names).
+        AmbiguousActorError: the name fits several actors (422, listing them).
     """
     return resolve_all(tx, [(field, text)])[0]
+
+
+# Closest names offered when a name resolves to nothing.
+CLOSEST_CANDIDATES = 5
 
 
 def resolve_all(tx: neo4j.ManagedTransaction, named: list[tuple[str, str]]) -> list[str]:
@@ -380,13 +406,19 @@ def resolve_all(tx: neo4j.ManagedTransaction, named: list[tuple[str, str]]) -> l
     ids = []
     for (field, text), candidates in zip(named, found, strict=True):
         if not candidates:
-            raise NotFoundError("actor", text)
-        if len(candidates) > 1:
-            raise InvalidQueryError(
-                field, text, f"names several actors: {', '.join(candidates)}; use an id"
+            closest = search_actors(tx, text, None, 0, CLOSEST_CANDIDATES)
+            raise UnknownActorError(
+                field, text, [hit.model_dump(include=CANDIDATE_FIELDS) for hit in closest]
             )
-        ids.append(candidates[0])
+        if len(candidates) > 1:
+            raise AmbiguousActorError(
+                field, text, [actor.model_dump(include=CANDIDATE_FIELDS) for actor in candidates]
+            )
+        ids.append(candidates[0].id)
     return ids
+
+
+CANDIDATE_FIELDS = {"id", "name", "kind", "country", "generic"}
 
 
 def answer_by_ids(

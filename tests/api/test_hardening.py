@@ -81,6 +81,14 @@ def test_a_search_of_more_than_1024_words_is_a_422_naming_q(client: TestClient) 
     assert client.get("/v1/actors", params={"q": "north korea"}).json()["data"]
 
 
+def test_a_1001_character_actor_name_is_a_404_not_a_500(client: TestClient) -> None:
+    # Unknown names are answered with the closest actors, found by the same full-text search.
+    name = "k" * 1001
+    problem(client.get(f"/v1/actors/{name}"), 404)
+    problem(client.get("/v1/relationships", params={"a": name, "b": "rus"}), 404)
+    problem(client.get("/v1/actors/" + "+".join(["korea"] * 1100)), 404)
+
+
 @pytest.mark.parametrize(
     "cursor",
     [cursor_of(2**63), cursor_of(10**30), raw_cursor('{"o": 1e400}'), cursor_of(1.5)],
