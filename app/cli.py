@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from app.core.config import REPO_ROOT, Settings, get_settings
@@ -306,7 +307,11 @@ def serve(
     import httpx
     import uvicorn
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:  # e.g. no API keys off loopback
+        # The messages only: the error's own text repeats the input, password included.
+        raise _fail("; ".join(item["msg"] for item in error.errors())) from error
     url = f"http://{settings.api_host}:{settings.api_port}"
     try:
         answer = httpx.get(f"{url}/health", timeout=2)
@@ -331,6 +336,19 @@ def serve(
         )
     finally:
         pid_file.unlink(missing_ok=True)
+
+
+@app.command("api-key")
+def api_key() -> None:
+    """Make a new API key: give the key to the client, put its SHA-256 in API_KEY_HASHES
+    (or a line of API_KEYS_FILE). The key itself is stored nowhere."""
+    import hashlib
+
+    key = secrets.token_urlsafe(32)
+    console.print(f"key (for the client's Authorization: Bearer header): {key}")
+    console.print(
+        f"SHA-256 (for API_KEY_HASHES or API_KEYS_FILE): {hashlib.sha256(key.encode()).hexdigest()}"
+    )
 
 
 @app.command("stop")
