@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 import neo4j
 from fastapi import APIRouter, Query
@@ -10,13 +11,62 @@ from app.api.deps import DriverDep, SettingsDep
 from app.api.params import FactFilterDep, TimeScopeDep, read, resolve_all
 from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import ModelResponse
-from queries.events import GraphPublic, ego_network
+from graph_schema.errors import InvalidQueryError
+from queries.graph import Aggregate, GraphPublic, ScanParams, ego_graph
+from queries.models import FactFilter, TimeScope
 
 router = APIRouter(prefix="/v1/graph", tags=["graph"], responses=PROBLEM_RESPONSES)
 
 
 class GraphResponse(GraphPublic):
-    truncated: bool = Field(description="True if the network was cut at max_edges.")
+    aggregate: Aggregate = Field(description="How facts were folded into edges.")
+    facts_url: str = Field(
+        description="Drill-down: the facts behind one edge, with `{source}` and `{target}` "
+        "replaced by its ends (`/v1/relationships`, same window and filters)."
+    )
+
+
+def split_ids(values: list[str], field: str) -> list[str]:
+    """Repeated and comma-separated ids as one list; none at all is a 422, not an empty graph."""
+    ids = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if not ids:
+        raise InvalidQueryError(field, ",".join(values), "names no actor")
+    return ids
+
+
+def facts_url(scope: TimeScope, filters: FactFilter) -> str:
+    params: list[tuple[str, str]] = [
+        ("from", scope.valid_from.isoformat()),
+        ("to", scope.valid_to.isoformat()),
+    ]
+    if scope.known_at is not None:
+        params.append(("known_at", scope.known_at.isoformat()))
+    params += [("type", t.value) for t in filters.types or []]
+    params += [("status", s.value) for s in filters.statuses or []]
+    if filters.min_confidence is not None:
+        params.append(("min_confidence", str(filters.min_confidence)))
+    if filters.rollup:
+        params.append(("rollup", "country"))
+    return "/v1/relationships?a={source}&b={target}&" + urlencode(params)
+
+
+AggregateQuery = Annotated[
+    Aggregate,
+    Query(
+        description="`pair` (default): one edge per actor pair; `pair_type`: one per pair and "
+        "relationship type; `none`: one edge per fact."
+    ),
+]
+IncludeGenericQuery = Annotated[
+    bool,
+    Query(
+        description="Keep catch-all actors (unspecified, unidentified, 'Citizen (X)'); left "
+        "out by default."
+    ),
+]
+MaxFactIdsQuery = Annotated[
+    int, Query(ge=0, le=500, description="Fact ids listed per aggregated edge, earliest first.")
+]
 
 
 @router.get("", response_model=GraphResponse)
@@ -30,16 +80,52 @@ def read_graph(
         Query(description="Centre actors (repeat, or comma-separated).", examples=[["prk", "rus"]]),
     ],
     depth: Annotated[int, Query(ge=1, le=3, description="Hops from the centre actors.")] = 1,
-    max_edges: Annotated[int, Query(ge=1, le=20000, description="Cap on edges returned.")] = 2000,
+    aggregate: AggregateQuery = Aggregate.PAIR,
+    include: Annotated[
+        list[Literal["induced"]] | None,
+        Query(
+            description="`induced`: the edges among the returned nodes too, not only those "
+            "from each node towards the centre."
+        ),
+    ] = None,
+    max_nodes: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=5000,
+            description="Node budget: the actors joined to the kept ones by the most facts "
+            "are kept first (then by degree, then id).",
+        ),
+    ] = 150,
+    max_edges: Annotated[
+        int, Query(ge=1, le=20000, description="Cap on edges, heaviest kept first.")
+    ] = 2000,
+    max_fact_ids: MaxFactIdsQuery = 20,
+    include_generic: IncludeGenericQuery = False,
 ) -> ModelResponse:
-    """An ego network for graph visualisation: actors as nodes, facts (with validity) as edges."""
-    names = [name for value in actors for name in value.split(",") if name.strip()]
+    """An ego network to draw: actors as nodes, the facts between them folded into edges.
 
-    def work(tx: neo4j.ManagedTransaction) -> tuple[GraphPublic, bool]:
-        ids = resolve_all(tx, [("actors", name.strip()) for name in names])
-        return ego_network(tx, ids, depth, scope, filters, max_edges)
+    Example: `?actors=usa&depth=1&from=2018&to=2018&include=induced` is the United States'
+    150 heaviest partners in 2018 and the relations among them, one edge per pair with its
+    count, first and last day, and counts per type, status and fact class. Every edge's ends
+    are among the nodes; no node is left without an edge (except a centre).
+    """
+    names = split_ids(actors, "actors")
+    scan = ScanParams(
+        scope=scope, filters=filters, include_generic=include_generic, max_fact_ids=max_fact_ids
+    )
 
-    network, truncated = read(driver, settings, work)
+    def work(tx: neo4j.ManagedTransaction) -> GraphPublic:
+        ids = resolve_all(tx, [("actors", name) for name in names])
+        return ego_graph(
+            tx, ids, depth, scan, aggregate, "induced" in (include or []), max_nodes, max_edges
+        )
+
+    network = read(driver, settings, work)
     return ModelResponse(
-        GraphResponse(nodes=network.nodes, edges=network.edges, truncated=truncated)
+        GraphResponse(
+            **dict(network),
+            aggregate=aggregate,
+            facts_url=facts_url(scope, filters),
+        )
     )
