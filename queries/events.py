@@ -301,4 +301,3 @@ def timeline(
         )
         for row in rows
     ]
-

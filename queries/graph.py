@@ -123,7 +123,7 @@ RETURN a, b, """
 )
 
 
-def _scan(filters: FactFilter) -> str:
+def pair_scan(filters: FactFilter) -> str:
     return PAIR_SCAN % type_alternation(filters.types) + FACT_IN_SCOPE + PAIR_SCAN_TAIL
 
 
@@ -170,7 +170,7 @@ def pair_edges(
         return _fact_edges(tx, frontier, scan, only)
     rows = records(
         tx,
-        _scan(scan.filters) + PAIR_FOLD,
+        pair_scan(scan.filters) + PAIR_FOLD,
         frontier=frontier,
         only=only,
         by_type=aggregate is Aggregate.PAIR_TYPE,
@@ -202,7 +202,7 @@ def _fact_edges(
     tx: neo4j.ManagedTransaction, frontier: list[str], scan: ScanParams, only: list[str] | None
 ) -> list[GraphEdge]:
     rows = records(
-        tx, _scan(scan.filters) + FACT_ROWS, frontier=frontier, only=only, **scan.params()
+        tx, pair_scan(scan.filters) + FACT_ROWS, frontier=frontier, only=only, **scan.params()
     )
     edges: dict[str, GraphEdge] = {}
     for row in rows:

@@ -18,6 +18,7 @@ from graph_schema.errors import InvalidQueryError, NotFoundError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, ensure_utc
 from graph_schema.vocabulary import FactType, Status
 from queries.actors import resolve_actors
+from queries.graph import Aggregate
 from queries.models import FactFilter, TimeScope, end_of_day
 from queries.runner import run_read
 
@@ -248,3 +249,30 @@ def answer_by_ids(
         return result
     ids = resolve_all(tx, named)
     return result if ids == texts else answer(ids)
+
+
+def split_ids(values: list[str], field: str) -> list[str]:
+    """Repeated and comma-separated ids as one list; none at all is a 422, not an empty graph."""
+    ids = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if not ids:
+        raise InvalidQueryError(field, ",".join(values), "names no actor")
+    return ids
+
+
+AggregateQuery = Annotated[
+    Aggregate,
+    Query(
+        description="`pair` (default): one edge per actor pair; `pair_type`: one per pair and "
+        "relationship type; `none`: one edge per fact."
+    ),
+]
+IncludeGenericQuery = Annotated[
+    bool,
+    Query(
+        description="Keep catch-all actors (unspecified, unidentified, 'Citizen (X)'); left "
+        "out by default."
+    ),
+]
+MaxFactIdsQuery = Annotated[
+    int, Query(ge=0, le=500, description="Fact ids listed per aggregated edge, earliest first.")
+]

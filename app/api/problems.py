@@ -21,6 +21,33 @@ from graph_schema.errors import (
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
+# Every `type` the API answers with, and what it means: served at /problems/<slug> (so the
+# absolute `type` URI of a problem body is a page saying what to do) and in docs/problems.md.
+PROBLEM_KINDS: dict[str, str] = {
+    "not-found": "The actor, event or fact named in the request does not exist. Search "
+    "`/v1/actors?q=` for the right id.",
+    "invalid-parameter": "A query parameter is malformed or out of range; `invalid_params` "
+    "names each one, the value given and why it was refused.",
+    "neo4j-unavailable": "The database behind the API cannot be reached. Retry later; "
+    "`/health` says when it is back.",
+    "query-timeout": "The query ran past the time budget of one request. Narrow it: a "
+    "shorter window, fewer centre actors, a smaller depth or budget.",
+    "bad-request": "The request cannot be answered as asked; `detail` says why.",
+    "http-error": "An HTTP-level refusal (unknown path, method not allowed: the `Allow` "
+    "header lists the methods that are).",
+}
+
+
+def problem_type_uri(request: Request, kind: str) -> str:
+    """The absolute, dereferenceable URI of a problem kind (RFC 9457 section 3.1.1).
+
+    `problem_base_url` in the settings fixes it (behind a proxy that rewrites the host);
+    otherwise the API's own `/problems/<slug>` page, made absolute from the request.
+    """
+    base: str | None = getattr(request.app.state.settings, "problem_base_url", None)
+    root = base.rstrip("/") if base else str(request.base_url).rstrip("/") + "/problems"
+    return f"{root}/{kind}"
+
 
 class InvalidParam(BaseModel):
     name: str = Field(description="The query parameter or field at fault.")
@@ -31,7 +58,11 @@ class InvalidParam(BaseModel):
 class Problem(BaseModel):
     """An error, as RFC 9457 problem details."""
 
-    type: str = Field(default="about:blank", description="A URI naming the kind of problem.")
+    type: str = Field(
+        default="about:blank",
+        description="An absolute URI naming the kind of problem; it serves a page saying "
+        "what the kind means (see docs/problems.md).",
+    )
     title: str = Field(description="Short summary of the kind of problem.")
     status: int = Field(description="The HTTP status code.")
     detail: str = Field(description="What went wrong in this request.")
@@ -48,9 +79,10 @@ def problem_response(
     detail: str,
     kind: str,
     invalid_params: list[InvalidParam] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = Problem(
-        type=f"/problems/{kind}",
+        type=problem_type_uri(request, kind),
         title=title,
         status=status,
         detail=detail,
@@ -58,7 +90,10 @@ def problem_response(
         invalid_params=invalid_params,
     )
     return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_MEDIA_TYPE
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
     )
 
 
@@ -113,6 +148,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        # The exception's headers matter: `Allow` on a 405 lists the methods that work.
         return problem_response(
-            request, error.status_code, str(error.detail), str(error.detail), "http-error"
+            request,
+            error.status_code,
+            str(error.detail),
+            str(error.detail),
+            "http-error",
+            headers=dict(error.headers) if error.headers else None,
         )

@@ -8,10 +8,18 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from app.api.deps import DriverDep, SettingsDep
-from app.api.params import FactFilterDep, TimeScopeDep, read, resolve_all
+from app.api.params import (
+    AggregateQuery,
+    FactFilterDep,
+    IncludeGenericQuery,
+    MaxFactIdsQuery,
+    TimeScopeDep,
+    read,
+    resolve_all,
+    split_ids,
+)
 from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import ModelResponse
-from graph_schema.errors import InvalidQueryError
 from queries.graph import Aggregate, GraphPublic, ScanParams, ego_graph
 from queries.models import FactFilter, TimeScope
 
@@ -24,14 +32,6 @@ class GraphResponse(GraphPublic):
         description="Drill-down: the facts behind one edge, with `{source}` and `{target}` "
         "replaced by its ends (`/v1/relationships`, same window and filters)."
     )
-
-
-def split_ids(values: list[str], field: str) -> list[str]:
-    """Repeated and comma-separated ids as one list; none at all is a 422, not an empty graph."""
-    ids = [name.strip() for value in values for name in value.split(",") if name.strip()]
-    if not ids:
-        raise InvalidQueryError(field, ",".join(values), "names no actor")
-    return ids
 
 
 def facts_url(scope: TimeScope, filters: FactFilter) -> str:
@@ -48,25 +48,6 @@ def facts_url(scope: TimeScope, filters: FactFilter) -> str:
     if filters.rollup:
         params.append(("rollup", "country"))
     return "/v1/relationships?a={source}&b={target}&" + urlencode(params)
-
-
-AggregateQuery = Annotated[
-    Aggregate,
-    Query(
-        description="`pair` (default): one edge per actor pair; `pair_type`: one per pair and "
-        "relationship type; `none`: one edge per fact."
-    ),
-]
-IncludeGenericQuery = Annotated[
-    bool,
-    Query(
-        description="Keep catch-all actors (unspecified, unidentified, 'Citizen (X)'); left "
-        "out by default."
-    ),
-]
-MaxFactIdsQuery = Annotated[
-    int, Query(ge=0, le=500, description="Fact ids listed per aggregated edge, earliest first.")
-]
 
 
 @router.get("", response_model=GraphResponse)
