@@ -4,10 +4,11 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 import neo4j
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
 from app.api.deps import DriverDep, SettingsDep
+from app.api.formats import GraphFormat, render
 from app.api.params import (
     AggregateQuery,
     FactFilterDep,
@@ -83,7 +84,15 @@ def read_graph(
     ] = 2000,
     max_fact_ids: MaxFactIdsQuery = 20,
     include_generic: IncludeGenericQuery = False,
-) -> ModelResponse:
+    format: Annotated[
+        GraphFormat,
+        Query(
+            description="`json` (this page's schema), `cytoscape` (`cy.add(body.elements)`), "
+            "`graphology` (`Graph.from(body)`), `d3` (node-link), `gexf` (GEXF 1.3, dynamic, "
+            "for Gephi's timeline)."
+        ),
+    ] = GraphFormat.JSON,
+) -> Response:
     """An ego network to draw: actors as nodes, the facts between them folded into edges.
 
     Example: `?actors=usa&depth=1&from=2018&to=2018&include=induced` is the United States'
@@ -103,6 +112,9 @@ def read_graph(
         )
 
     network = read(driver, settings, work)
+    rendered = render(network, format, aggregate)
+    if rendered is not None:
+        return rendered
     return ModelResponse(
         GraphResponse(
             **dict(network),
