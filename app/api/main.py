@@ -9,6 +9,7 @@ from app.api.routes import (
     events,
     graph,
     health,
+    loads,
     paths,
     problems,
     relationships,
@@ -25,5 +26,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     paths.router,
     graph.router,
     timeslider.router,
+    loads.router,
     problems.router,
 )
