@@ -8,7 +8,7 @@ TKG := $(BIN)/tkg
 DATASET := data/north-korea-russia-2024.yaml
 TEST_ENV := TKG_INSTANCE=test NEO4J_URI= NEO4J_HEAP=1g NEO4J_PAGECACHE=1g
 
-.PHONY: install run test lint stop bench schema clean
+.PHONY: install run test lint stop bench schema clean web explorer
 
 install: $(VENV)/.installed
 
@@ -22,7 +22,21 @@ $(VENV)/.installed: pyproject.toml
 .env: | install
 	$(TKG) env init
 
-run: install .env
+# The explorer (web/, npm) is optional: without Node the API is served all the same, and
+# /explorer says how to get it.
+WEB_SOURCES := web/package.json web/package-lock.json web/index.html web/vite.config.js $(wildcard web/src/*)
+
+web: web/dist/index.html
+
+web/dist/index.html: $(WEB_SOURCES)
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+explorer:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory web; \
+	else echo "Node.js/npm not found: serving the API without the explorer" \
+	  "(install Node.js 20+ and npm, then run 'make web' for /explorer)."; fi
+
+run: install .env explorer
 	$(TKG) neo4j start
 	$(TKG) schema apply
 	$(TKG) load $(DATASET)
@@ -34,7 +48,7 @@ lint: install
 
 # The test instance has its own ports and data folder: `make test` never touches what
 # `make run` serves. It is stopped afterwards whatever the outcome.
-test: install .env lint
+test: install .env lint explorer
 	$(TEST_ENV) $(TKG) neo4j start
 	status=0; $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
 	$(TEST_ENV) $(TKG) neo4j stop; exit $$status

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         description="Seconds a browser may reuse an answer without asking again; 0 (default) "
         "means revalidate every time, cheaply, with the ETag (304 when the graph is unchanged).",
     )
+    explorer_dir: Path = Field(
+        default=REPO_ROOT / "web" / "dist",
+        description="The explorer's built files (`make web`), served at /explorer.",
+    )
     problem_base_url: str | None = Field(
         default=None,
         description="Base of problem `type` URIs; unset: this API's own /problems pages.",
