@@ -80,38 +80,47 @@ class GraphPublic(BaseModel):
 
 # The rows of one scan: anchor (an actor of $frontier), y (the far end, rolled up on
 # request), r (a fact in scope). Generic actors are left out as far ends unless asked for.
+# Without rollup the scan is one expansion per anchor; the rollup variant walks PART_OF on
+# both sides, a subquery per row that the plain one should not pay for.
 PAIR_SCAN: LiteralString = """
+UNWIND $frontier AS anchor_id
+MATCH (anchor:Actor {id: anchor_id})-[r:%s]-(y:Actor)
+WHERE y <> anchor
+  AND ($only IS NULL OR (y.id IN $only AND (NOT $halve OR anchor.id < y.id)))
+  AND ($include_generic OR coalesce(y.generic, false) = false)
+  AND """
+
+ROLLUP_SCAN: LiteralString = """
 UNWIND $frontier AS anchor_id
 MATCH (anchor:Actor {id: anchor_id})
 CALL (anchor) {
   MATCH (member:Actor)-[:PART_OF*0..4]->(anchor)
-  WHERE $rollup OR member = anchor
   RETURN DISTINCT member
 }
 MATCH (member)-[r:%s]-(other:Actor)
 WHERE """
 
-PAIR_SCAN_TAIL: LiteralString = """
+ROLLUP_SCAN_TAIL: LiteralString = """
 OPTIONAL CALL (other) {
   MATCH (other)-[:PART_OF*1..4]->(country:Actor {kind: 'state'})
-  WHERE $rollup
   RETURN country LIMIT 1
 }
 WITH anchor, r, coalesce(country, other) AS y
 WHERE y <> anchor
   AND ($include_generic OR coalesce(y.generic, false) = false)
-  AND ($only IS NULL OR y.id IN $only)
+  AND ($only IS NULL OR (y.id IN $only AND (NOT $halve OR anchor.id < y.id)))
 """
 
+# The earliest fact ids of each edge are sorted within the edge, not the whole scan in one
+# ORDER BY: a third of the time of an induced graph of hubs. An id follows its day and a space.
 PAIR_FOLD: LiteralString = """
 WITH anchor.id AS a, y.id AS b, CASE WHEN $by_type THEN type(r) END AS t, r
-ORDER BY r.valid_from, r.id
 RETURN a, b, t, count(*) AS count,
        toString(min(r.valid_from)) AS first, toString(max(r.valid_to)) AS last,
        apoc.coll.frequenciesAsMap(collect(type(r))) AS types,
        apoc.coll.frequenciesAsMap(collect(coalesce(r.status, 'asserted'))) AS statuses,
        apoc.coll.frequenciesAsMap(collect(r.fact_class)) AS classes,
-       collect(r.id)[..$max_ids] AS fact_ids
+       apoc.coll.sort(collect(toString(r.valid_from) + ' ' + r.id))[..$max_ids] AS fact_ids
 """
 
 FACT_ROWS: LiteralString = (
@@ -124,7 +133,10 @@ RETURN a, b, """
 
 
 def pair_scan(filters: FactFilter) -> str:
-    return PAIR_SCAN % type_alternation(filters.types) + FACT_IN_SCOPE + PAIR_SCAN_TAIL
+    types = type_alternation(filters.types)
+    if filters.rollup:
+        return ROLLUP_SCAN % types + FACT_IN_SCOPE + ROLLUP_SCAN_TAIL
+    return PAIR_SCAN % types + FACT_IN_SCOPE
 
 
 def _day(text: str | None) -> date | None:
@@ -163,8 +175,7 @@ def pair_edges(
 ) -> list[GraphEdge]:
     """Edges from the frontier actors to anyone (or to the `only` actors), either direction.
 
-    An edge between two frontier actors is found from both ends; it is returned once, with
-    its ends in id order.
+    An edge between two frontier actors is returned once, with its ends in id order.
     """
     if aggregate is Aggregate.NONE:
         return _fact_edges(tx, frontier, scan, only)
@@ -173,6 +184,7 @@ def pair_edges(
         pair_scan(scan.filters) + PAIR_FOLD,
         frontier=frontier,
         only=only,
+        halve=_halves(frontier, only),
         by_type=aggregate is Aggregate.PAIR_TYPE,
         **scan.params(),
     )
@@ -193,16 +205,26 @@ def pair_edges(
             types=row["types"],
             statuses=row["statuses"],
             classes=row["classes"],
-            fact_ids=row["fact_ids"],
+            fact_ids=[key.split(" ", 1)[1] for key in row["fact_ids"]],
         )
     return list(edges.values())
+
+
+def _halves(frontier: list[str], only: list[str] | None) -> bool:
+    # Edges among one set are found from both ends; one end (the lower id) is enough.
+    return only is not None and set(only) == set(frontier)
 
 
 def _fact_edges(
     tx: neo4j.ManagedTransaction, frontier: list[str], scan: ScanParams, only: list[str] | None
 ) -> list[GraphEdge]:
     rows = records(
-        tx, pair_scan(scan.filters) + FACT_ROWS, frontier=frontier, only=only, **scan.params()
+        tx,
+        pair_scan(scan.filters) + FACT_ROWS,
+        frontier=frontier,
+        only=only,
+        halve=_halves(frontier, only),
+        **scan.params(),
     )
     edges: dict[str, GraphEdge] = {}
     for row in rows:

@@ -186,6 +186,7 @@ def fact_intervals(
             pair_scan(scan.filters) + INTERVALS,
             frontier=actors,
             only=actors if among else None,
+            halve=among,
             **scan.params(),
         )
     return [

@@ -48,15 +48,28 @@ function contested(edge) {
   return (statuses.contested || 0) + (statuses.denied || 0) > 0;
 }
 
-export function toElements(graph) {
+// Sizes are relative to the heaviest in view, so a graph of a few facts and one of
+// thousands both read well; only the heaviest nodes are labelled until hovered.
+const LABELLED = 30;
+
+export function toElements(graph, scale = {}) {
+  const maxWeight = scale.maxWeight ?? Math.max(1, ...graph.nodes.map((n) => n.weight));
+  const maxCount = scale.maxCount ?? Math.max(1, ...graph.edges.map((e) => e.count));
+  const labelled = new Set(
+    [...graph.nodes].sort((a, b) => b.weight - a.weight).slice(0, LABELLED).map((n) => n.id),
+  );
   const nodes = graph.nodes.map((node) => ({
     group: "nodes",
-    data: { ...node, label: node.name, parent: undefined, size: 14 + 6 * Math.log2(1 + node.weight) },
-    classes: node.depth === 0 ? "centre" : "",
+    data: { ...node, label: node.name, parent: undefined, size: 12 + 36 * Math.sqrt(node.weight / maxWeight) },
+    classes: [node.depth === 0 ? "centre" : "", labelled.has(node.id) || node.depth === 0 ? "" : "minor"].join(" "),
   }));
   const edges = graph.edges.map((edge) => ({
     group: "edges",
-    data: { ...edge, width: 1 + 1.6 * Math.log2(edge.count) },
+    data: {
+      ...edge,
+      width: 0.8 + 7 * Math.sqrt(edge.count / maxCount),
+      alpha: 0.25 + 0.65 * Math.sqrt(edge.count / maxCount),
+    },
     classes: `${tone(edge)}${contested(edge) ? " contested" : ""}`,
   }));
   return [...nodes, ...edges];
@@ -81,6 +94,8 @@ const STYLE = [
     },
   },
   { selector: "node.centre", style: { "border-width": 3, "border-color": "#f2b705", "font-weight": "bold", "font-size": 12 } },
+  { selector: "node.minor", style: { "text-opacity": 0 } },
+  { selector: "node.minor.near, node.minor:selected", style: { "text-opacity": 1 } },
   { selector: "node:selected", style: { "border-width": 3, "border-color": "#e4572e" } },
   {
     selector: "edge",
@@ -88,7 +103,7 @@ const STYLE = [
       width: "data(width)",
       "curve-style": "haystack",
       "line-color": "#9aa5b1",
-      opacity: 0.75,
+      opacity: "data(alpha)",
     },
   },
   { selector: "edge.coop", style: { "line-color": "#3a8d5c" } },
@@ -106,8 +121,9 @@ export function createView(container, { onEdge, onNode }) {
   cy.on("mouseover", "node", (event) => {
     const hood = event.target.closedNeighborhood();
     cy.elements().not(hood).addClass("faded");
+    hood.nodes().addClass("near");
   });
-  cy.on("mouseout", "node", () => cy.elements().removeClass("faded"));
+  cy.on("mouseout", "node", () => cy.elements().removeClass("faded near"));
 
   function layout(fit = true) {
     cy.layout({
@@ -118,9 +134,9 @@ export function createView(container, { onEdge, onNode }) {
       animationDuration: 400,
       fit,
       padding: 30,
-      nodeRepulsion: 9000,
-      idealEdgeLength: 90,
-      nodeSeparation: 80,
+      nodeRepulsion: 12000,
+      idealEdgeLength: 110,
+      nodeSeparation: 90,
     }).run();
   }
 
@@ -134,7 +150,11 @@ export function createView(container, { onEdge, onNode }) {
       layout(true);
     },
     add(graph) {
-      const fresh = toElements(graph).filter((element) => cy.getElementById(element.data.id).empty());
+      const scale = {
+        maxWeight: Math.max(1, ...cy.nodes().map((n) => n.data("weight"))),
+        maxCount: Math.max(1, ...cy.edges().map((e) => e.data("count"))),
+      };
+      const fresh = toElements(graph, scale).filter((element) => cy.getElementById(element.data.id).empty());
       cy.add(fresh);
       layout(false);
       return fresh.length;
