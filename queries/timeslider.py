@@ -158,10 +158,14 @@ def _bucket_end(resolution: Resolution, start: date) -> date:
     return date(start.year, 12, 31)
 
 
-INTERVALS: LiteralString = """
-WITH DISTINCT r
-RETURN toString(r.valid_from) AS valid_from, toString(r.valid_to) AS valid_to, count(*) AS n
+# Grouped on the dates themselves, printed once per group rather than once per fact.
+COUNT_INTERVALS: LiteralString = """
+WITH r.valid_from AS first, r.valid_to AS last, count(*) AS n
+RETURN toString(first) AS valid_from, toString(last) AS valid_to, n
 """
+
+# A scan from several actors meets a fact between two of them twice.
+INTERVALS: LiteralString = "\nWITH DISTINCT r" + COUNT_INTERVALS
 
 ALL_FACTS: LiteralString = """
 MATCH ()-[r:%s]->()
@@ -178,7 +182,7 @@ def fact_intervals(
         among: only facts between two of `actors` (an ego network's own facts).
     """
     if actors is None:
-        cypher = ALL_FACTS % type_alternation(scan.filters.types) + FACT_IN_SCOPE + INTERVALS
+        cypher = ALL_FACTS % type_alternation(scan.filters.types) + FACT_IN_SCOPE + COUNT_INTERVALS
         rows = records(tx, cypher, **scan.params())
     else:
         rows = records(

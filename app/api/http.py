@@ -26,9 +26,11 @@ from queries.versions import read_graph_version
 GRAPH_VERSION_HEADER = "X-Graph-Version"
 EXPOSED_HEADERS = ["ETag", GRAPH_VERSION_HEADER, "Content-Length"]
 
-# Only these paths answer from the graph; /health, /docs and the explorer's files do not
-# depend on its version, so they carry no graph-derived validator.
-VERSIONED_PREFIXES = ("/v1/",)
+# Only these paths answer from the graph; /docs, /problems and the explorer's files do not
+# depend on its version, so they carry no graph-derived ETag (static files have their own).
+ETAG_PREFIXES = ("/v1/",)
+# /health must answer promptly when Neo4j is down, not after a failed version read first.
+UNVERSIONED_PATHS = ("/health",)
 
 VersionReader = Callable[[neo4j.Driver, Settings], str]
 
@@ -84,7 +86,9 @@ class HttpCacheMiddleware:
             # A HEAD is the GET without its body: same status, same headers, same length.
             scope = {**scope, "method": "GET"}
         version = await self._version(scope)
-        opaque = representation_tag(version, scope) if version is not None else None
+        opaque = None
+        if version is not None and scope["path"].startswith(ETAG_PREFIXES):
+            opaque = representation_tag(version, scope)
         cache_control = self._cache_control(scope)
 
         if opaque is not None and scope["method"] == "GET":
@@ -119,7 +123,7 @@ class HttpCacheMiddleware:
         await self.app(scope, receive, send_wrapped)
 
     async def _version(self, scope: Scope) -> str | None:
-        if scope["method"] != "GET" or not scope["path"].startswith(VERSIONED_PREFIXES):
+        if scope["path"] in UNVERSIONED_PATHS:
             return None
         state = scope["app"].state
         driver: neo4j.Driver | None = getattr(state, "driver", None)

@@ -78,6 +78,14 @@ def test_a_write_to_the_graph_changes_the_etag(
     assert after.headers["etag"] != before.headers["etag"]
 
 
+def test_every_answer_but_health_names_the_graph_version(client: TestClient) -> None:
+    version = client.get(GRAPH).headers["x-graph-version"]
+    for url in ("/problems", "/openapi.json", "/v1/actors/atlantis"):
+        assert client.get(url).headers["x-graph-version"] == version, url
+    assert client.post(GRAPH).headers["x-graph-version"] == version
+    assert "etag" not in client.get("/problems").headers
+
+
 def test_head_answers_every_get_route_without_a_body(client: TestClient) -> None:
     for url in (GRAPH, "/v1/actors/prk", "/problems", "/openapi.json"):
         get = client.get(url, headers={"Accept-Encoding": "identity"})
