@@ -14,6 +14,7 @@ from app.main import open_driver
 from bench.api_bench import Percentiles, build_cases, run_api_bench
 from bench.graph_bench import GraphFigure, render_graph, run_graph_bench
 from bench.load_bench import LoadFigures, run_load_bench
+from bench.search_bench import search_cases
 
 DEFAULT_ICEWS18 = REPO_ROOT.parent / "shared" / "datasets" / "icews18"
 
@@ -83,7 +84,10 @@ def render(
             "60 facts are sampled from the data set. Relationships between each fact's two actors "
             "on its day; the timeline of its source actor over its month; paths from its source "
             "to another sampled actor in that month, up to 4 hops. The driver rows run the same "
-            "query functions by actor id, without HTTP and without resolving names.",
+            "query functions by actor id, without HTTP and without resolving names. Search asks "
+            "`/v1/actors?q=` for alias names sampled evenly over the alias keys: a third as "
+            "written, a third in lower case without hyphens and parentheses, a third as the "
+            "first five letters of their first word.",
             "",
             "| query | concurrency | via | requests | p50 | p95 | p99 |",
             "| --- | --- | --- | --- | --- | --- | --- |",
@@ -141,6 +145,8 @@ def main() -> None:
         if figures is not None:  # shown now: the query benchmark takes minutes more
             print(render(figures, [], f"ICEWS18 ({args.icews18})", host), flush=True)
         cases = build_cases(driver, settings, "icews18", 60)
+        # Search: alias names sampled over the graph, as written or as typed in a hurry.
+        cases.update(search_cases(driver, settings, args.requests))
         latencies = run_api_bench(driver, settings, cases, args.requests)
     graph = run_graph_bench(settings, args.graph_requests)
     report = render(figures, latencies, f"ICEWS18 ({args.icews18})", host, graph)

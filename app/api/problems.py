@@ -12,11 +12,13 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_schema.errors import (
+    AmbiguousActorError,
     DatabaseUnavailableError,
     InvalidQueryError,
     NotFoundError,
     QueryTimeoutError,
     TkgError,
+    UnknownActorError,
 )
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -26,6 +28,10 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_KINDS: dict[str, str] = {
     "not-found": "The actor, event or fact named in the request does not exist. Search "
     "`/v1/actors?q=` for the right id.",
+    "unknown-actor": "No actor has that id, name or alias; `candidates` lists near matches "
+    "to choose from.",
+    "ambiguous-actor": "The name refers to several actors; `detail` names them: "
+    "repeat the request with one of their ids.",
     "invalid-parameter": "A query parameter is malformed or out of range; `invalid_params` "
     "names each one, the value given and why it was refused.",
     "neo4j-unavailable": "The database behind the API cannot be reached. Retry later; "
@@ -70,6 +76,11 @@ class Problem(BaseModel):
     invalid_params: list[InvalidParam] | None = Field(
         default=None, description="Each bad parameter, for 422 answers."
     )
+    candidates: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="For an ambiguous actor name (422), every actor it fits; for an unknown "
+        "one (404), the closest names. Each has id, name, kind (and country, generic).",
+    )
 
 
 def problem_response(
@@ -79,6 +90,7 @@ def problem_response(
     detail: str,
     kind: str,
     invalid_params: list[InvalidParam] | None = None,
+    candidates: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = Problem(
@@ -88,6 +100,7 @@ def problem_response(
         detail=detail,
         instance=request.url.path,
         invalid_params=invalid_params,
+        candidates=candidates,
     )
     return JSONResponse(
         body.model_dump(exclude_none=True),
@@ -115,6 +128,31 @@ def install_problem_handlers(app: FastAPI) -> None:
         param = InvalidParam(name=error.field, value=error.value, reason=error.reason)
         return problem_response(
             request, 422, "Invalid parameter", str(error), "invalid-parameter", [param]
+        )
+
+    @app.exception_handler(UnknownActorError)
+    def unknown_actor(request: Request, error: UnknownActorError) -> JSONResponse:
+        return problem_response(
+            request,
+            404,
+            "Unknown actor",
+            str(error),
+            "unknown-actor",
+            [InvalidParam(name=error.field, value=error.identifier, reason="no such actor")],
+            error.candidates,
+        )
+
+    @app.exception_handler(AmbiguousActorError)
+    def ambiguous_actor(request: Request, error: AmbiguousActorError) -> JSONResponse:
+        param = InvalidParam(name=error.field, value=error.value, reason=error.reason)
+        return problem_response(
+            request,
+            422,
+            "Ambiguous actor name",
+            str(error),
+            "ambiguous-actor",
+            [param],
+            error.candidates,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -44,6 +44,7 @@ def facts_url(scope: TimeScope, filters: FactFilter) -> str:
         params.append(("known_at", scope.known_at.isoformat()))
     params += [("type", t.value) for t in filters.types or []]
     params += [("status", s.value) for s in filters.statuses or []]
+    params += [("class", c.value) for c in filters.fact_classes or []]
     if filters.min_confidence is not None:
         params.append(("min_confidence", str(filters.min_confidence)))
     if filters.rollup:
