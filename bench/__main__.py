@@ -12,6 +12,7 @@ from pathlib import Path
 from app.core.config import REPO_ROOT, Settings
 from app.main import open_driver
 from bench.api_bench import Percentiles, build_cases, run_api_bench
+from bench.graph_bench import GraphFigure, render_graph, run_graph_bench
 from bench.load_bench import LoadFigures, run_load_bench
 from bench.search_bench import search_cases
 
@@ -41,7 +42,11 @@ def machine() -> str:
 
 
 def render(
-    figures: LoadFigures | None, latencies: list[Percentiles], dataset: str, host: str
+    figures: LoadFigures | None,
+    latencies: list[Percentiles],
+    dataset: str,
+    host: str,
+    graph: list[GraphFigure] | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -102,6 +107,8 @@ def render(
             )
             lines.append(f"- {name}: {http.p50 / bare.p50:.2f}")
         lines.append("")
+    if graph:
+        lines += render_graph(graph)
     return "\n".join(lines)
 
 
@@ -113,12 +120,24 @@ def main() -> None:
         "--requests", type=int, default=200, help="Requests per query and concurrency."
     )
     parser.add_argument("--workers", type=int, default=2, help="Loader's concurrent writers.")
+    parser.add_argument(
+        "--graph-requests", type=int, default=20, help="Requests per /v1/graph case."
+    )
+    parser.add_argument(
+        "--graph-only",
+        action="store_true",
+        help="Only the graph-for-drawing section, on what is loaded; printed, not written.",
+    )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     if not (args.icews18 / "entity2id.txt").is_file():
         raise SystemExit(f"ICEWS18 not found at {args.icews18}; pass --icews18 PATH")
     settings = Settings()
     host = machine()
+    if args.graph_only:
+        graph = run_graph_bench(settings, args.graph_requests)
+        print(render(None, [], "what is loaded", host, graph))
+        return
     with open_driver(settings) as driver:
         figures = (
             None if args.skip_load else run_load_bench(driver, settings, args.icews18, args.workers)
@@ -129,7 +148,8 @@ def main() -> None:
         # Search: alias names sampled over the graph, as written or as typed in a hurry.
         cases.update(search_cases(driver, settings, args.requests))
         latencies = run_api_bench(driver, settings, cases, args.requests)
-    report = render(figures, latencies, f"ICEWS18 ({args.icews18})", host)
+    graph = run_graph_bench(settings, args.graph_requests)
+    report = render(figures, latencies, f"ICEWS18 ({args.icews18})", host, graph)
     args.out.write_text(report, encoding="utf-8")
     print(report)
 
