@@ -1,0 +1,197 @@
+"""Keeping one index per API process at the graph version of the answers it gives.
+
+The index is built in a background thread at start-up (or loaded from a snapshot of the
+same graph version). A path query reads the graph version in its own read transaction and
+asks `at_version` for an index at that version: the current one if it matches; otherwise
+the index catches up on the loads written since (Write and Load records), or is rebuilt.
+While there is no index at the version asked, the query is answered by the Cypher search,
+so an answer is never stale and the service answers from its first second.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import neo4j
+
+from queries.index_feed import Writes, fact_count, writes_since
+from tindex import index as tindex_index
+from tindex.build import catch_up, read_index
+from tindex.index import TemporalIndex
+
+logger = logging.getLogger("tkg.index")
+
+T = TypeVar("T")
+ReadVersion = Callable[[neo4j.ManagedTransaction], str]
+
+# Write records are stamped when their transaction starts, not when it commits, so one
+# that commits late can carry an earlier time than one already seen: each catch-up looks
+# this far back and skips the writes it has seen already.
+WRITE_SLACK = timedelta(minutes=2)
+# A rebuild expected to take longer than this runs in the background (queries fall back
+# to Cypher meanwhile) instead of inside the query that found the index stale.
+INLINE_REBUILD_SECONDS = 1.0
+
+
+@dataclass
+class IndexStats:
+    """What the index costs, for /health-like reporting and the benchmark."""
+
+    version: str
+    actors: int
+    facts: int
+    bytes: int
+    build_seconds: float
+    catch_up_seconds: float | None
+
+
+class IndexService:
+    """The process's temporal index, at the graph version of each answer."""
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str,
+        read_version: ReadVersion,
+        snapshot_dir: Path | None = None,
+    ) -> None:
+        self._driver = driver
+        self._database = database
+        self._read_version = read_version
+        self._snapshot_dir = snapshot_dir
+        self._index: TemporalIndex | None = None
+        self._lock = threading.Lock()  # one build or catch-up at a time
+        self._rebuilding = threading.Event()
+        self._ready = threading.Event()
+        self._seen_writes: set[str] = set()
+        self._write_mark: datetime | None = None
+        self.build_seconds = 0.0
+        self.catch_up_seconds: float | None = None
+
+    @property
+    def index(self) -> TemporalIndex | None:
+        return self._index
+
+    def wait_ready(self, timeout: float) -> bool:
+        return self._ready.wait(timeout)
+
+    def start(self) -> threading.Thread:
+        """Build (or load) the index in a background thread."""
+        thread = threading.Thread(target=self._build_logged, name="tindex-build", daemon=True)
+        thread.start()
+        return thread
+
+    def _build_logged(self, snapshot: bool = True) -> None:
+        try:
+            with self._lock:
+                self._build(snapshot)
+        except Exception:  # a failed build leaves queries on Cypher; it is retried when stale
+            logger.exception("temporal index build failed; paths answer through Cypher")
+        finally:
+            self._rebuilding.clear()
+            self._ready.set()
+
+    def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        with self._driver.session(
+            database=self._database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            return session.execute_read(work)
+
+    def _writes(self, since: datetime | None) -> Writes:
+        return self._read(lambda tx: writes_since(tx, since, WRITE_SLACK))
+
+    def _snapshot_path(self, version: str) -> Path | None:
+        if self._snapshot_dir is None:
+            return None
+        return self._snapshot_dir / f"index-{re.sub(r'[^A-Za-z0-9_.-]', '_', version)}.npz"
+
+    def _build(self, snapshot: bool) -> None:
+        # Writes first, then the version, then the data: a write missed by the first read
+        # is newer than what it saw, so a catch-up finds it; one read twice is merged.
+        started = time.perf_counter()
+        writes = self._writes(None)
+        version = self._read(self._read_version)
+        path = self._snapshot_path(version)
+        if snapshot and path is not None and path.is_file():
+            index = tindex_index.load(path)
+        else:
+            index = read_index(self._driver, self._database, version)
+            if path is not None:
+                try:
+                    tindex_index.save(index, path)
+                except OSError as error:
+                    logger.warning("index snapshot not written to %s: %s", path, error)
+        self._seen_writes, self._write_mark = set(writes.load_start), writes.latest
+        self._index = index
+        self.build_seconds = time.perf_counter() - started
+        logger.info(
+            "temporal index at graph version %s: %d facts, %.1f MB, %.2f s",
+            version,
+            index.fact_count,
+            index.nbytes / 1e6,
+            self.build_seconds,
+        )
+
+    def at_version(self, version: str) -> TemporalIndex | None:
+        """An index at `version`, or None: the caller then answers through Cypher."""
+        index = self._index
+        if index is not None and index.version == version:
+            return index
+        if index is None or self._rebuilding.is_set():
+            return None
+        # Queries that find the index stale while another catches it up answer through
+        # Cypher rather than queue behind it.
+        if not self._lock.acquire(timeout=0.05):
+            return None
+        try:
+            if self._index is not None and self._index.version != version:
+                self._refresh(self._index)
+            index = self._index
+            return index if index is not None and index.version == version else None
+        finally:
+            self._lock.release()
+
+    def _refresh(self, index: TemporalIndex) -> None:
+        """Catch up on the loads written since the index was read, else rebuild."""
+        started = time.perf_counter()
+        mark = self._write_mark
+        writes = self._writes(mark - WRITE_SLACK if mark is not None else None)
+        version = self._read(self._read_version)
+        fresh = set(writes.load_start) - self._seen_writes
+        loads = sorted({start for w in fresh if (start := writes.load_start[w]) is not None})
+        caught = catch_up(self._driver, self._database, index, version, loads)
+        # Facts deleted (not retracted) leave no trace a catch-up can find: the count says.
+        if caught is not None and caught.fact_count == self._read(fact_count):
+            self._index = caught
+            self._seen_writes = set(writes.load_start)
+            self._write_mark = max((m for m in (mark, writes.latest) if m), default=None)
+            self.catch_up_seconds = time.perf_counter() - started
+            return
+        if self.build_seconds <= INLINE_REBUILD_SECONDS:
+            self._build(snapshot=False)
+            return
+        self._rebuilding.set()
+        threading.Thread(
+            target=self._build_logged, args=(False,), name="tindex-rebuild", daemon=True
+        ).start()
+
+    def stats(self) -> IndexStats | None:
+        index = self._index
+        if index is None:
+            return None
+        return IndexStats(
+            version=index.version,
+            actors=index.actor_count,
+            facts=index.fact_count,
+            bytes=index.nbytes,
+            build_seconds=self.build_seconds,
+            catch_up_seconds=self.catch_up_seconds,
+        )
