@@ -200,6 +200,8 @@ def load(
             rejects_path=rejects or Path(f"{path.name}.rejects.tsv"),
             batch_size=batch_size,
             workers=workers,
+            source=path,
+            data_format=fmt,
         )
         try:
             bulk_summary = writer.load(records, total_rows=total, progress=True)
@@ -213,6 +215,52 @@ def load(
         except ValueError as error:
             raise _fail(str(error)) from error
     console.print(f"{fmt}: {bulk_summary.render()}", markup=False, highlight=False)
+
+
+@app.command("loads")
+def loads(
+    dataset: Annotated[str | None, typer.Option(help="Only loads of this data set.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 20,
+) -> None:
+    """List the loads: file, data set, transaction time, and what each wrote."""
+    from rich.table import Table
+
+    from app.main import open_driver
+    from queries.loads import list_loads
+    from queries.runner import run_read
+
+    settings = get_settings()
+    with open_driver(settings) as driver:
+        rows = run_read(
+            driver,
+            settings.neo4j_database,
+            settings.query_timeout_seconds,
+            lambda tx: list_loads(tx, dataset=dataset, offset=0, limit=limit),
+        )
+    table = Table(
+        "started (recorded_at)",
+        "finished",
+        "status",
+        "data set",
+        "file",
+        "rows",
+        "created",
+        "updated",
+        "retracted",
+    )
+    for row in rows:
+        table.add_row(
+            row.started_at.isoformat(),
+            row.finished_at.isoformat() if row.finished_at else "-",
+            row.status + (f" ({row.error})" if row.error else ""),
+            row.dataset or "-",
+            row.file,
+            f"{row.rows:,}",
+            f"{row.created:,}",
+            f"{row.updated:,}",
+            f"{row.retracted:,}",
+        )
+    Console().print(table)
 
 
 @app.command("serve")

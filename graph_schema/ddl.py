@@ -12,6 +12,17 @@ import neo4j
 
 from graph_schema.vocabulary import FactType, Label, StructuralType
 
+# Every fact's indexed properties. `updated_at` is when a load last rewrote derived fields
+# of the current version in place (status, asserted_by, denied_by).
+FACT_INDEXED_PROPERTIES = (
+    "id",
+    "valid_from",
+    "valid_to",
+    "recorded_at",
+    "retracted_at",
+    "updated_at",
+)
+
 
 @dataclass(frozen=True)
 class SchemaStatement:
@@ -57,16 +68,27 @@ def schema_statements() -> list[SchemaStatement]:
         _node_range(Label.EVENT, "date_to"),
         _node_range(Label.EVENT, "kind"),
         _node_range(Label.CLAIM, "fact_id"),
+        _node_range(Label.CLAIM, "recorded_at"),
+        _node_range(Label.CLAIM, "retracted_at"),
+        _node_range(Label.EVENT, "recorded_at"),
+        _node_range(Label.EVENT, "retracted_at"),
+        _node_unique(Label.LOAD),
+        _node_range(Label.LOAD, "started_at"),
+        _node_range(Label.WRITE, "at"),
+        _node_range(Label.WRITE, "load"),
         SchemaStatement(
             "actor_names_fulltext",
             "CREATE FULLTEXT INDEX actor_names_fulltext IF NOT EXISTS "
             "FOR (n:Actor|Alias) ON EACH [n.name]",
         ),
     ]
-    # Facts are found by id (reloads, corrections, claims) and by validity (as-of and
-    # window queries); range indexes are per relationship type, so one set per type.
+    # Facts are found by id (reloads, corrections, claims), by validity (as-of and window
+    # queries) and by transaction time (as-recorded queries, and the temporal index catching
+    # up on what a load touched); range indexes are per relationship type, so one set per
+    # type. An index also registers its property key, so queries on a property that no fact
+    # has yet (nothing retracted) raise no "property does not exist" notifications.
     for fact_type in FactType:
-        for prop in ("id", "valid_from", "valid_to"):
+        for prop in FACT_INDEXED_PROPERTIES:
             statements.append(_rel_range(fact_type.value, prop))
     statements.append(_rel_range(StructuralType.PARTICIPATED_IN.value, "role"))
     return statements

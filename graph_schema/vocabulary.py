@@ -21,6 +21,9 @@ class Label(StrEnum):
     WEAPON_SYSTEM = "WeaponSystem"
     CLAIM = "Claim"
     DATASET = "Dataset"
+    # Transaction-time bookkeeping: one Load per `tkg load`, one Write per write transaction.
+    LOAD = "Load"
+    WRITE = "Write"
 
 
 class ActorKind(StrEnum):

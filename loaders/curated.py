@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from rich.progress import Progress
 
 from graph_schema.errors import TkgError
-from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, Precision, utc_now
+from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, Precision
 from graph_schema.vocabulary import Stance, alias_key, derive_status
 from loaders.curated_format import (
     ActorEntry,
@@ -33,7 +33,9 @@ from loaders.curated_format import (
     FactEntry,
     check_references,
 )
+from loaders.load_record import LoadCounts, LoadRecorder
 from queries import writes
+from queries.loads import WriteStamp
 
 Loc = tuple[str | int, ...]
 
@@ -67,6 +69,7 @@ class LoadSummary:
     facts_created: int = 0
     facts_unchanged: int = 0
     facts_retracted: int = 0
+    facts_versioned: int = 0
 
     def render(self) -> str:
         parts = ", ".join(f"{count} {name}" for name, count in self.counts.items())
@@ -297,9 +300,52 @@ def write_dataset(
     batch_size: int = 1000,
     progress: bool = False,
     now: datetime | None = None,
+    file: Path | str = "-",
 ) -> LoadSummary:
-    """Write a validated dataset. Safe to repeat, and to rerun after an interrupted run."""
-    now = now or utc_now()
+    """Write a validated dataset, recorded as one load. Safe to repeat, and to rerun after
+    an interrupted run."""
+    ds = data.dataset.id
+    recorder = LoadRecorder(driver, database, file=file, data_format="curated", dataset=ds, now=now)
+    stamp = recorder.start()
+    try:
+        summary = _write_dataset(driver, database, data, batch_size, progress, stamp)
+    except BaseException as error:
+        recorder.fail(LoadCounts(rows=_entry_count(data)), error)
+        raise
+    recorder.finish(
+        LoadCounts(
+            rows=_entry_count(data),
+            created=summary.facts_created - summary.facts_versioned,
+            updated=summary.facts_versioned,
+            retracted=summary.facts_retracted,
+        )
+    )
+    return summary
+
+
+def _entry_count(data: CuratedDataset) -> int:
+    return sum(
+        len(section)
+        for section in (
+            data.sources,
+            data.actors,
+            data.locations,
+            data.weapon_systems,
+            data.events,
+            data.facts,
+            data.claims,
+        )
+    )
+
+
+def _write_dataset(
+    driver: neo4j.Driver,
+    database: str,
+    data: CuratedDataset,
+    batch_size: int,
+    progress: bool,
+    stamp: WriteStamp,
+) -> LoadSummary:
     ds = data.dataset.id
     summary = LoadSummary(dataset=ds)
     actor_ids = {actor.id for actor in data.actors}
@@ -392,6 +438,7 @@ def write_dataset(
         writes.write_one(
             driver,
             database,
+            stamp,
             writes.MERGE_DATASET,
             id=ds,
             title=data.dataset.title,
@@ -400,29 +447,29 @@ def write_dataset(
             source_document=data.dataset.source_document,
         )
         for name, cypher, rows in steps:
-            writes.run_batches(driver, database, cypher, rows, batch_size, now)
+            writes.run_batches(driver, database, cypher, rows, batch_size, stamp)
             summary.counts[name] = len(rows)
             bar.advance(task, len(rows))
         writes.write_one(
             driver,
             database,
+            stamp,
             writes.RETRACT_DATASET_EVENTS,
             dataset=ds,
             ids=[e.id for e in data.events],
-            now=now,
         )
         writes.write_one(
             driver,
             database,
+            stamp,
             writes.RETRACT_DATASET_CLAIMS,
             dataset=ds,
             ids=[c.id for c in data.claims],
-            now=now,
         )
-        _write_facts(driver, database, data, ds, batch_size, now, summary)
+        _write_facts(driver, database, data, ds, batch_size, stamp, summary)
         bar.advance(task, len(data.facts))
     summary.counts["facts"] = len(data.facts)
-    refresh_status(driver, database, data.facts, batch_size, now)
+    refresh_status(driver, database, data.facts, batch_size, stamp)
     return summary
 
 
@@ -432,7 +479,7 @@ def _write_facts(
     data: CuratedDataset,
     ds: str,
     batch_size: int,
-    now: datetime,
+    stamp: WriteStamp,
     summary: LoadSummary,
 ) -> None:
     wanted = {fact.id: fact for fact in data.facts}
@@ -462,19 +509,22 @@ def _write_facts(
         )
 
     for stale_type, stale in stale_by_type.items():
-        writes.write_one(
-            driver, database, writes.retract_facts_query(stale_type), ids=stale, now=now
-        )
+        writes.write_one(driver, database, stamp, writes.retract_facts_query(stale_type), ids=stale)
         summary.facts_retracted += len([i for i in stale if i not in wanted])
     for new_type, rows in create_by_type.items():
         writes.run_batches(
-            driver, database, writes.create_facts_query(new_type), rows, batch_size, now
+            driver, database, writes.create_facts_query(new_type), rows, batch_size, stamp
         )
         summary.facts_created += len(rows)
+        summary.facts_versioned += sum(1 for row in rows if row["version"] > 1)
 
 
 def refresh_status(
-    driver: neo4j.Driver, database: str, facts: list[FactEntry], batch_size: int, now: datetime
+    driver: neo4j.Driver,
+    database: str,
+    facts: list[FactEntry],
+    batch_size: int,
+    stamp: WriteStamp,
 ) -> None:
     """Derive each fact's status from every claim about it that the graph holds."""
     by_id = {fact.id: fact for fact in facts}
@@ -503,7 +553,7 @@ def refresh_status(
         )
     for fact_type, rows in rows_by_type.items():
         writes.run_batches(
-            driver, database, writes.set_fact_status_query(fact_type), rows, batch_size, now
+            driver, database, writes.set_fact_status_query(fact_type), rows, batch_size, stamp
         )
 
 
@@ -521,4 +571,6 @@ def load_curated_file(
         CuratedLoadError: the file has problems; all are listed and nothing is written.
     """
     data = parse_file(path)
-    return write_dataset(driver, database, data, batch_size=batch_size, progress=progress)
+    return write_dataset(
+        driver, database, data, batch_size=batch_size, progress=progress, file=path
+    )

@@ -6,12 +6,12 @@ closed vocabulary, through `safe_identifier`.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, LiteralString
 
 import neo4j
 
 from graph_schema.vocabulary import FACT_TYPES, FactType, safe_identifier
+from queries.loads import WriteStamp, record_write
 
 Row = dict[str, Any]
 
@@ -198,7 +198,12 @@ def set_fact_status_query(fact_type: str) -> LiteralString:
     return f"""
 UNWIND $rows AS row
 MATCH ()-[r:{rel} {{id: row.id}}]->() WHERE r.retracted_at IS NULL
-SET r.status = row.status, r.asserted_by = row.asserted_by, r.denied_by = row.denied_by
+  AND (r.status IS NULL OR r.status <> row.status
+       OR coalesce(r.asserted_by, []) <> row.asserted_by
+       OR coalesce(r.denied_by, []) <> row.denied_by)
+// Only a change is stamped: a reload that derives the same status touches nothing.
+SET r.status = row.status, r.asserted_by = row.asserted_by, r.denied_by = row.denied_by,
+    r.updated_at = $now
 """
 
 
@@ -208,17 +213,19 @@ def run_batches(
     cypher: LiteralString,
     rows: list[Row],
     batch_size: int,
-    now: datetime,
+    stamp: WriteStamp,
     **params: Any,
 ) -> int:
-    """Write `rows` through `cypher`, `batch_size` rows per transaction."""
+    """Write `rows` through `cypher`, `batch_size` rows per transaction, each recorded as a
+    write of the stamp's load."""
     written = 0
     with driver.session(database=database) as session:
         for start in range(0, len(rows), batch_size):
             batch = rows[start : start + batch_size]
 
             def work(tx: neo4j.ManagedTransaction, batch: list[Row] = batch) -> None:
-                tx.run(cypher, rows=batch, now=now, **params).consume()
+                tx.run(cypher, rows=batch, now=stamp.now, **params).consume()
+                record_write(tx, stamp.load_id)
 
             session.execute_write(work)
             written += len(batch)
@@ -252,6 +259,14 @@ def read_rows(
         return session.execute_read(lambda tx: [r.data() for r in tx.run(cypher, params)])
 
 
-def write_one(driver: neo4j.Driver, database: str, cypher: LiteralString, **params: Any) -> None:
+def write_one(
+    driver: neo4j.Driver, database: str, stamp: WriteStamp, cypher: LiteralString, **params: Any
+) -> None:
+    """One statement in its own transaction, recorded as a write of the stamp's load."""
+
+    def work(tx: neo4j.ManagedTransaction) -> None:
+        tx.run(cypher, params, now=stamp.now).consume()
+        record_write(tx, stamp.load_id)
+
     with driver.session(database=database) as session:
-        session.execute_write(lambda tx: tx.run(cypher, params).consume())
+        session.execute_write(work)

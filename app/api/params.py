@@ -36,9 +36,21 @@ def parse_partial(field: str, value: str | None) -> PartialDate | None:
 
 
 def parse_known_at(value: str | None) -> datetime | None:
-    """A date means the end of that day (UTC); a full timestamp is taken as given."""
-    if value is None or value == "":
+    """A date means the end of that day (UTC); a full timestamp is taken as given; `now`
+    (or nothing) means the current graph. Any instant up to the end of today answers with
+    the current graph, since nothing later has been recorded yet; later ones are a 422."""
+    if value is None or value == "" or value.lower() == "now":
         return None
+    known = _parse_known_at(value)
+    now = datetime.now(UTC)
+    if known <= now:
+        return known
+    if known <= end_of_day(now.date()):
+        return None
+    raise InvalidQueryError("known_at", value, "is in the future")
+
+
+def _parse_known_at(value: str) -> datetime:
     if "T" in value:
         try:
             return ensure_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
@@ -74,8 +86,9 @@ async def time_scope(
     known_at: Annotated[
         str | None,
         Query(
-            description="Transaction time: answer with what the graph held then (a date means the "
-            "end of that day, UTC; or an ISO timestamp). Default: now.",
+            description="Transaction time: answer with what the graph held then. A date means "
+            "the end of that day, UTC; or an ISO timestamp; or `now` (the default). Before the "
+            "first load the graph held nothing, so answers are empty.",
             examples=["2026-01-01"],
         ),
     ] = None,
@@ -93,8 +106,6 @@ def scope_from(
     if at_date is not None and (start is not None or end is not None):
         raise InvalidQueryError("at", at, "give either at, or from/to, not both")
     known = parse_known_at(known_at)
-    if known is not None and known > datetime.now(UTC):
-        raise InvalidQueryError("known_at", known_at, "is in the future")
     if at_date is not None:
         return TimeScope(valid_from=at_date.first_day, valid_to=at_date.last_day, known_at=known)
     if start is None and end is None:

@@ -40,7 +40,9 @@ from loaders.bulk.actors import state_actor
 from loaders.bulk.countries import is_country_id
 from loaders.bulk.gdelt import UnattachedMention
 from loaders.bulk.records import BulkActor, BulkEvent, Mention, RejectedRow
+from loaders.load_record import LoadCounts, LoadRecorder
 from queries import bulk_writes
+from queries.loads import record_write
 
 BulkRecord = BulkEvent | RejectedRow | UnattachedMention
 
@@ -223,6 +225,8 @@ class BulkWriter:
         batch_size: int = 10_000,
         workers: int = 2,
         now: datetime | None = None,
+        source: Path | str = "-",
+        data_format: str = "bulk",
     ) -> None:
         self.driver = driver
         self.database = database
@@ -230,7 +234,11 @@ class BulkWriter:
         self.rejects_path = rejects_path
         self.batch_size = batch_size
         self.workers = max(1, workers)
-        self.now = now or utc_now()
+        self.recorder = LoadRecorder(
+            driver, database, file=source, data_format=data_format, now=now or utc_now()
+        )
+        self.now = self.recorder.stamp.now
+        self.load_id = self.recorder.stamp.load_id
         self.known_actors: set[str] = set()
         # PART_OF links wait for the end of the load: creating one locks the parent (a
         # country), which the concurrent fact writers hold most of the time.
@@ -253,6 +261,25 @@ class BulkWriter:
                 written; a rerun after fixing the row completes the load idempotently).
         """
         began = time.monotonic()
+        self.recorder.start()
+        try:
+            self._load(records, total_rows, progress, began)
+        except BaseException as error:
+            self.recorder.fail(self._counts(), error, dataset=self.summary.dataset)
+            raise
+        self.recorder.finish(self._counts(), dataset=self.summary.dataset)
+        return self.summary
+
+    def _counts(self) -> LoadCounts:
+        return LoadCounts(rows=self.summary.rows_read, created=self.summary.events_written)
+
+    def _load(
+        self,
+        records: Iterable[BulkRecord],
+        total_rows: int | None,
+        progress: bool,
+        began: float,
+    ) -> None:
         rejects_file: TextIO | None = None
         rejects: Any = None
         if self.on_error is OnError.SKIP:
@@ -299,7 +326,6 @@ class BulkWriter:
             if rejects_file is not None:
                 rejects_file.close()
             self.summary.seconds = time.monotonic() - began
-        return self.summary
 
     def _settle(self, future: Future[tuple[int, int]], batch: _Batch) -> None:
         # Counted on this thread, after the batch committed: a failed batch counts nothing.
@@ -378,7 +404,9 @@ class BulkWriter:
 
     def _run(self, cypher: Any, **params: Any) -> neo4j.SummaryCounters:
         def work(tx: neo4j.ManagedTransaction) -> neo4j.SummaryCounters:
-            return tx.run(cypher, params, now=self.now).consume().counters
+            counters = tx.run(cypher, params, now=self.now).consume().counters
+            record_write(tx, self.load_id)
+            return counters
 
         with self.driver.session(database=self.database) as session:
             return session.execute_write(work)
@@ -410,6 +438,7 @@ class BulkWriter:
                 )
                 # A new claim gets exactly one new MADE relationship; an existing one none.
                 mentions = counters.relationships_created
+            record_write(tx, self.load_id)
             return created, mentions
 
         with self.driver.session(database=self.database) as session:

@@ -18,9 +18,10 @@ from typing import Any
 import neo4j
 import neo4j.time
 import pytest
+import yaml
 
 from app.core.config import REPO_ROOT, Settings
-from graph_schema.ddl import schema_statements
+from graph_schema.ddl import FACT_INDEXED_PROPERTIES, schema_statements
 from graph_schema.vocabulary import ActorKind, FactType, Label, Status, StructuralType
 from loaders.curated import parse_file, write_dataset
 from loaders.curated_format import CuratedDataset
@@ -235,6 +236,16 @@ def check_claims_by(rows: list[Row]) -> None:
     assert ids(rows, "speaker") <= {"rus", "the-kremlin", "rus-navy"}
 
 
+def check_loads(rows: list[Row]) -> None:
+    # The fixture loaded the bundled file once: one finished load that recorded every fact.
+    data = yaml.safe_load(BUNDLED_DATASET.read_text(encoding="utf-8"))
+    newest = rows[0]
+    assert newest["status"] == "finished" and newest["format"] == "curated"
+    assert newest["file"].endswith(BUNDLED_DATASET.name)
+    assert newest["created"] == len(data["facts"]) and newest["retracted"] == 0
+    assert newest["started_at"] <= newest["finished_at"]
+
+
 CHECKS: dict[str, Check] = {
     "as-of": check_as_of,
     "window": check_window,
@@ -249,6 +260,7 @@ CHECKS: dict[str, Check] = {
     "event": check_event,
     "weapons-of": check_weapons_of,
     "claims-by": check_claims_by,
+    "loads": check_loads,
 }
 
 
@@ -393,11 +405,11 @@ def test_schema_doc_names_every_label_type_kind_status_and_index() -> None:
     fact_indexes = {
         f"rel_{fact_type.value.lower()}_{prop}"
         for fact_type in FactType
-        for prop in ("id", "valid_from", "valid_to")
+        for prop in FACT_INDEXED_PROPERTIES
     }
     # Per-type relationship indexes are documented by their pattern, the rest by name.
     terms += [s.name for s in schema_statements() if s.name not in fact_indexes]
     missing = [term for term in terms if f"`{term}`" not in DOC_TEXT]
     assert not missing, f"docs/schema.md does not mention: {missing}"
-    for pattern in ("rel_<type>_id", "rel_<type>_valid_from", "rel_<type>_valid_to"):
-        assert pattern in DOC_TEXT
+    for prop in FACT_INDEXED_PROPERTIES:
+        assert f"rel_<type>_{prop}" in DOC_TEXT

@@ -9,22 +9,17 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import neo4j
 import pytest
 
 from app.core.config import REPO_ROOT, Settings
-from graph_schema.temporal import Precision
-from graph_schema.vocabulary import FactType
-from loaders.bulk.actors import state_actor
 from loaders.bulk.load import open_bulk
-from loaders.bulk.records import BulkEvent
 from loaders.bulk.writer import BulkRowError, BulkWriter, OnError
 from loaders.curated import load_curated_file
 from tests.conftest import BUNDLED_DATASET
-from tests.utils import counts
+from tests.utils import consultation, counts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bulk"
 
@@ -176,21 +171,7 @@ def test_an_event_repeated_in_batches_written_at_once_becomes_one_fact(
 ) -> None:
     # Each batch of 10 is followed by a batch repeating it: with two writers both are in
     # flight together, and neither sees the other's uncommitted facts in the graph.
-    events = [
-        BulkEvent(
-            id=f"icews:repeat-{n}",
-            dataset="icews",
-            line=n + 1,
-            source=state_actor("rus"),
-            target=state_actor("chn"),
-            type=FactType.CONSULTED,
-            day=date(2018, 1, 1) + timedelta(days=n),
-            precision=Precision.DAY,
-            code="040",
-            code_text="Consult",
-        )
-        for n in range(40)
-    ]
+    events = [consultation(n, "repeat") for n in range(40)]
     stream = [e for start in range(0, 40, 10) for e in events[start : start + 10] * 2]
     writer = BulkWriter(db, settings.neo4j_database, batch_size=10, workers=2)
     summary = writer.load(stream)
