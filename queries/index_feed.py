@@ -46,9 +46,10 @@ RETURN collect(id(child)) AS child, collect(id(parent)) AS parent
 # catch-up to the facts those loads recorded, retracted or re-derived in place: a load
 # stamps them with its own start time, which is how they are found again.
 _FACT_COLUMNS_TEMPLATE = """
+WITH [stamp IN $loads | datetime(stamp)] AS loads
 MATCH (a:Actor)-[r:%s]->(b:Actor)
-WHERE $loads IS NULL OR r.recorded_at IN $loads OR r.retracted_at IN $loads
-   OR r.updated_at IN $loads
+WHERE loads IS NULL OR r.recorded_at IN loads OR r.retracted_at IN loads
+   OR r.updated_at IN loads
 WITH a, b, r,
      r.recorded_at.epochSeconds * 1000000000 + r.recorded_at.nanosecond AS recorded,
      r.retracted_at.epochSeconds * 1000000000 + r.retracted_at.nanosecond AS retracted
@@ -77,7 +78,7 @@ WRITES_SINCE: LiteralString = """
 CALL () { MATCH (w:Write) RETURN max(w.at) AS latest }
 MATCH (w:Write) WHERE w.at >= coalesce($since, latest - $slack)
 OPTIONAL MATCH (load:Load {id: w.load})
-RETURN elementId(w) AS write, w.at AS at, load.started_at AS started_at
+RETURN elementId(w) AS write, w.at AS at, toString(load.started_at) AS started_at
 """
 
 # How many facts there are, from the count store (one count per type, no scan).
@@ -95,7 +96,7 @@ FACT_COUNT: LiteralString = (
 class Writes:
     """Write transactions recorded since a moment."""
 
-    load_start: dict[str, datetime | None]  # per write: its load's start time
+    load_start: dict[str, str | None]  # per write: its load's start time (ISO)
     latest: datetime | None  # the latest `at` among them
 
 
@@ -131,8 +132,11 @@ def writes_since(tx: neo4j.ManagedTransaction, since: datetime | None, slack: ti
     the latest one), each with its load's start time: the `recorded_at` or `retracted_at`
     of every fact it wrote."""
     rows = records(tx, WRITES_SINCE, since=since, slack=slack)
+    # Start times travel as ISO strings and Cypher makes them datetimes again: a driver
+    # datetime comes back with a named zone ("UTC"), and a datetime with a named zone is
+    # not equal to the same instant stored with an offset ("Z").
     return Writes(
-        load_start={row["write"]: to_native(row["started_at"]) for row in rows},
+        load_start={row["write"]: row["started_at"] for row in rows},
         latest=max((to_native(row["at"]) for row in rows), default=None),
     )
 
@@ -159,7 +163,7 @@ def fact_columns_query(fact_type: str) -> LiteralString:
 
 
 def read_fact_columns(
-    tx: neo4j.ManagedTransaction, fact_type: str, loads: list[datetime] | None = None
+    tx: neo4j.ManagedTransaction, fact_type: str, loads: list[str] | None = None
 ) -> FactColumns:
     """Every fact of one type, or only those recorded or retracted by the loads that
     started at these times.

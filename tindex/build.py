@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 
 import neo4j
 import numpy as np
@@ -48,7 +47,10 @@ def read_actors(driver: neo4j.Driver, database: str) -> tuple[Actors, tuple[Int3
 
 
 def read_facts(
-    driver: neo4j.Driver, database: str, actors: Actors, loads: list[datetime] | None = None
+    driver: neo4j.Driver,
+    database: str,
+    actors: Actors,
+    loads: list[str] | None = None,
 ) -> Facts:
     """Every fact (or those the loads started at `loads` wrote), one session per type."""
     dense = actors.dense_of_node()
@@ -78,7 +80,7 @@ def catch_up(
     database: str,
     index: TemporalIndex,
     version: str,
-    loads: list[datetime],
+    loads: list[str],
 ) -> TemporalIndex | None:
     """The index with the facts the loads started at `loads` wrote read again; None if a
     catch-up cannot say what changed (actors were deleted): rebuild then."""

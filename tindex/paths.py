@@ -96,3 +96,18 @@ def index_paths(
 def _ref(index: TemporalIndex, actor: int) -> ActorRef:
     a = index.actors
     return ActorRef(id=a.ids[actor], name=a.names[actor], kind=a.kinds[actor])
+
+
+def same_answer(mode: PathMode, by_index: PathsResult, by_cypher: PathsResult) -> bool:
+    """Whether the index answered as the Cypher search: the same shortest answer in full
+    (when it lists every route: past 200, each lists 200 of them), k routes of the same
+    lengths, or a journey arriving on the same day (ties between journeys may differ)."""
+    if mode is PathMode.SHORTEST:
+        if by_cypher.truncated:
+            return by_index.truncated and len(by_index.paths) == len(by_cypher.paths)
+        return by_index.model_dump(exclude={"graph_version"}) == by_cypher.model_dump(
+            exclude={"graph_version"}
+        )
+    if mode is PathMode.K_SHORTEST:
+        return [p.length for p in by_index.paths] == [p.length for p in by_cypher.paths]
+    return [p.arrival for p in by_index.paths] == [p.arrival for p in by_cypher.paths]

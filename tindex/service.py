@@ -75,6 +75,9 @@ class IndexService:
         self._write_mark: datetime | None = None
         self.build_seconds = 0.0
         self.catch_up_seconds: float | None = None
+        self.builds = 0  # from Neo4j or from a snapshot
+        self.catch_ups = 0
+        self.from_snapshot = False
 
     @property
     def index(self) -> TemporalIndex | None:
@@ -120,17 +123,17 @@ class IndexService:
         writes = self._writes(None)
         version = self._read(self._read_version)
         path = self._snapshot_path(version)
-        if snapshot and path is not None and path.is_file():
+        self.from_snapshot = snapshot and path is not None and path.is_file()
+        if self.from_snapshot:
+            assert path is not None
             index = tindex_index.load(path)
         else:
             index = read_index(self._driver, self._database, version)
             if path is not None:
-                try:
-                    tindex_index.save(index, path)
-                except OSError as error:
-                    logger.warning("index snapshot not written to %s: %s", path, error)
+                self._save_snapshot(index, path)
         self._seen_writes, self._write_mark = set(writes.load_start), writes.latest
         self._index = index
+        self.builds += 1
         self.build_seconds = time.perf_counter() - started
         logger.info(
             "temporal index at graph version %s: %d facts, %.1f MB, %.2f s",
@@ -139,6 +142,16 @@ class IndexService:
             index.nbytes / 1e6,
             self.build_seconds,
         )
+
+    def _save_snapshot(self, index: TemporalIndex, path: Path) -> None:
+        """The snapshot of this version, and no other: an older one will not be asked for."""
+        try:
+            tindex_index.save(index, path)
+            for older in path.parent.glob("index-*.npz"):
+                if older != path:
+                    older.unlink(missing_ok=True)
+        except OSError as error:
+            logger.warning("index snapshot not written to %s: %s", path, error)
 
     def at_version(self, version: str) -> TemporalIndex | None:
         """An index at `version`, or None: the caller then answers through Cypher."""
@@ -156,6 +169,9 @@ class IndexService:
                 self._refresh(self._index)
             index = self._index
             return index if index is not None and index.version == version else None
+        except Exception:  # the query still has its answer, through Cypher
+            logger.exception("temporal index not brought to graph version %s", version)
+            return None
         finally:
             self._lock.release()
 
@@ -173,6 +189,7 @@ class IndexService:
             self._index = caught
             self._seen_writes = set(writes.load_start)
             self._write_mark = max((m for m in (mark, writes.latest) if m), default=None)
+            self.catch_ups += 1
             self.catch_up_seconds = time.perf_counter() - started
             return
         if self.build_seconds <= INLINE_REBUILD_SECONDS:
@@ -182,6 +199,16 @@ class IndexService:
         threading.Thread(
             target=self._build_logged, args=(False,), name="tindex-rebuild", daemon=True
         ).start()
+
+    def close(self) -> None:
+        """Keep a snapshot of the index as it is, if it was caught up since the last one:
+        the next start on an unchanged graph then loads it."""
+        index, path = self._index, None
+        if index is not None:
+            path = self._snapshot_path(index.version)
+        if index is not None and path is not None and not path.is_file():
+            with self._lock:
+                self._save_snapshot(index, path)
 
     def stats(self) -> IndexStats | None:
         index = self._index

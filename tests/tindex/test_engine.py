@@ -40,7 +40,7 @@ from tests.api.test_crosscheck import PATH_EXAMPLES, load
 from tindex import index as tindex_index
 from tindex.build import read_index
 from tindex.index import TemporalIndex
-from tindex.paths import index_paths
+from tindex.paths import index_paths, same_answer
 from tindex.search import Deadline
 
 
@@ -87,25 +87,8 @@ def routes(result: PathsResult) -> list[list[str]]:
 
 
 def assert_same(by_index: PathsResult, by_cypher: PathsResult, mode: PathMode, asked: str) -> None:
-    if mode is PathMode.SHORTEST:
-        if by_cypher.truncated:  # both list 200 of more routes, not necessarily the same
-            assert by_index.truncated and len(by_index.paths) == len(by_cypher.paths), asked
-        else:
-            assert by_index.model_dump(exclude={"graph_version"}) == by_cypher.model_dump(
-                exclude={"graph_version"}
-            ), asked
-    elif mode is PathMode.K_SHORTEST:
-        assert [p.length for p in by_index.paths] == [p.length for p in by_cypher.paths], (
-            asked,
-            routes(by_index),
-            routes(by_cypher),
-        )
-    else:
-        assert [p.arrival for p in by_index.paths] == [p.arrival for p in by_cypher.paths], (
-            asked,
-            routes(by_index),
-            routes(by_cypher),
-        )
+    assert same_answer(mode, by_index, by_cypher), (asked, routes(by_index), routes(by_cypher))
+    if mode is PathMode.TIME_RESPECTING:
         for path in by_index.paths:
             starts = [hop.facts[0].interval[0] for hop in path.hops]
             assert starts == sorted(starts) and len(path.hops) <= 4, asked
