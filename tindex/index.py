@@ -171,6 +171,7 @@ class TemporalIndex:
     adj_ptr: Ints  # pairs of actor a: entries adj_ptr[a]:adj_ptr[a+1]
     adj_other: Int32s  # the other actor (the actor itself for a self-loop)
     adj_pair: Int32s
+    adj_loop: Bools  # the entry is an actor's self-loop
     rolled: Int32s  # the state an actor belongs to (first found via PART_OF), else itself
     members_ptr: Ints  # actors PART_OF a (0..4 links, a included): members_ptr[a]:...[a+1]
     members: Int32s
@@ -267,6 +268,7 @@ def build_index(
         adj_ptr=adj_ptr,
         adj_other=other[adj_order].astype(np.int32),
         adj_pair=adj_pair[adj_order].astype(np.int32),
+        adj_loop=np.r_[loop, np.zeros(int((~loop).sum()), dtype=np.bool_)][adj_order],
         rolled=rolled,
         members_ptr=members_ptr,
         members=members,

@@ -74,8 +74,7 @@ def make_view(index: TemporalIndex, query: Query, endpoints: tuple[int, ...]) ->
     passable = index.passable(query, endpoints)
     counted = np.r_[0, np.cumsum(in_scope, dtype=np.int64)]
     pair_live = counted[index.pair_ptr[1:]] > counted[index.pair_ptr[:-1]]
-    owner = np.repeat(np.arange(index.actor_count, dtype=np.int32), np.diff(index.adj_ptr))
-    keep = pair_live[index.adj_pair] & passable[index.adj_other] & (index.adj_other != owner)
+    keep = pair_live[index.adj_pair] & passable[index.adj_other] & ~index.adj_loop
     kept = np.r_[0, np.cumsum(keep, dtype=np.int64)]
     return View(index, query, in_scope, passable, kept[index.adj_ptr], index.adj_other[keep])
 
