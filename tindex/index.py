@@ -9,6 +9,7 @@ and appear once in their actor's adjacency.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -137,6 +138,19 @@ class Query:
     rollup: bool
     include_generic: bool
 
+    def key(self) -> tuple[object, ...]:
+        """What makes two queries' views the same."""
+        return (
+            self.first_day,
+            self.last_day,
+            self.known_at,
+            None if self.types is None else tuple(self.types.tolist()),
+            None if self.statuses is None else tuple(self.statuses.tolist()),
+            self.min_confidence,
+            self.rollup,
+            self.include_generic,
+        )
+
     @classmethod
     def of(cls, scope: TimeScope, filters: FactFilter, include_generic: bool) -> Query:
         known: datetime | None = scope.known_at
@@ -175,6 +189,8 @@ class TemporalIndex:
     rolled: Int32s  # the state an actor belongs to (first found via PART_OF), else itself
     members_ptr: Ints  # actors PART_OF a (0..4 links, a included): members_ptr[a]:...[a+1]
     members: Int32s
+    # Views of recent questions (tindex.search.make_view), least recently used first.
+    views: OrderedDict[tuple[object, ...], Any] = field(default_factory=OrderedDict)
 
     @property
     def actor_count(self) -> int:

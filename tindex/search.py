@@ -8,8 +8,10 @@ a breadth-first search are expanded as whole numpy arrays, never actor by actor.
 from __future__ import annotations
 
 import heapq
+import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,13 +36,19 @@ class Deadline:
 
 def gather(ptr: Ints, values: Int32s, nodes: Int32s) -> tuple[Int32s, Int32s]:
     """For each node, every value in its CSR row; with the node each value came from."""
+    found, at = gather_at(ptr, values, nodes)
+    return found, nodes[at]
+
+
+def gather_at(ptr: Ints, values: Any, nodes: Int32s) -> tuple[Any, Ints]:
+    """For each node, every value in its CSR row; with the position in `nodes` it came from."""
     starts = ptr[nodes]
     lengths = ptr[nodes + 1] - starts
     total = int(lengths.sum())
     if total == 0:
-        return values[:0], nodes[:0]
+        return values[:0], np.zeros(0, dtype=np.int64)
     offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
-    return values[offsets + np.arange(total)], np.repeat(nodes, lengths)
+    return values[offsets + np.arange(total)], np.repeat(np.arange(len(nodes)), lengths)
 
 
 @dataclass
@@ -51,8 +59,12 @@ class View:
     query: Query
     in_scope: Bools  # per fact row
     passable: Bools  # per actor
+    pair_live: Bools  # per pair: one of its facts is in scope
+    scope_ptr: Ints  # the rows in scope of pair p: scope_rows[scope_ptr[p]:scope_ptr[p+1]]
+    scope_rows: Ints
     ptr: Ints  # actor graph of pairs with a fact in scope, through passable actors only
     other: Int32s
+    pair: Int32s
 
     def neighbours(self, actor: int) -> Int32s:
         return self.other[self.ptr[actor] : self.ptr[actor + 1]]
@@ -69,14 +81,48 @@ class View:
         return rows[self.in_scope[rows]]
 
 
+# Views kept per index: questions come in runs over the same window (a month, a year)
+# and filters, and a view costs a pass over every fact. About 2.5 MB each on ICEWS18.
+VIEW_CACHE_SIZE = 8
+_view_lock = threading.Lock()
+
+
 def make_view(index: TemporalIndex, query: Query, endpoints: tuple[int, ...]) -> View:
+    """The view of one question (shared with earlier questions with the same scope)."""
+    generic_ends = tuple(sorted(e for e in endpoints if index.actors.generic[e]))
+    key = (query.key(), () if query.include_generic else generic_ends)
+    cache = index.views
+    with _view_lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]  # type: ignore[no-any-return]
+    view = _make_view(index, query, endpoints)
+    with _view_lock:
+        cache[key] = view
+        while len(cache) > VIEW_CACHE_SIZE:
+            cache.popitem(last=False)
+    return view
+
+
+def _make_view(index: TemporalIndex, query: Query, endpoints: tuple[int, ...]) -> View:
     in_scope = index.mask(query)
     passable = index.passable(query, endpoints)
     counted = np.r_[0, np.cumsum(in_scope, dtype=np.int64)]
     pair_live = counted[index.pair_ptr[1:]] > counted[index.pair_ptr[:-1]]
     keep = pair_live[index.adj_pair] & passable[index.adj_other] & ~index.adj_loop
     kept = np.r_[0, np.cumsum(keep, dtype=np.int64)]
-    return View(index, query, in_scope, passable, kept[index.adj_ptr], index.adj_other[keep])
+    return View(
+        index,
+        query,
+        in_scope,
+        passable,
+        pair_live,
+        counted[index.pair_ptr],
+        np.flatnonzero(in_scope),
+        kept[index.adj_ptr],
+        index.adj_other[keep],
+        index.adj_pair[keep],
+    )
 
 
 def distances(
@@ -254,13 +300,12 @@ def earliest_arrival(
     state its far end belongs to."""
     ix, query = view.index, view.query
     departure = query.first_day
-    usable = view.in_scope & (ix.facts.valid_from >= departure)
     never = np.iinfo(np.int64).max
     best = np.full(ix.actor_count, never, dtype=np.int64)
     best[source] = departure
     hops = np.zeros(ix.actor_count, dtype=np.int16)
     # Per level, the actors that improved: (actor, day, near, fact row).
-    changes: list[dict[int, tuple[int, int, int]]] = [{}]
+    changes = [_Level.empty()]
     frontier = np.asarray([source], dtype=np.int32)
     for hop in range(1, max_hops + 1):
         deadline.check()
@@ -273,50 +318,38 @@ def earliest_arrival(
         if len(frontier) == 0:
             break
         if query.rollup:
+            # From every part of each frontier actor, over the full adjacency (a part's
+            # self-loop lands on its state), to the state of the far end.
             near_of, anchor = gather(ix.members_ptr, ix.members, frontier)
+            pairs, anchor_of_pair = gather(ix.adj_ptr, ix.adj_pair, near_of)
+            others, _ = gather(ix.adj_ptr, ix.adj_other, near_of)
+            anchor_of_pair = np.repeat(anchor, np.diff(ix.adj_ptr)[near_of])
+            far = ix.rolled[others]
+            keep = view.pair_live[pairs] & (far != anchor_of_pair) & view.passable[far]
         else:
-            near_of, anchor = frontier, frontier
-        pairs, entry = gather(ix.adj_ptr, ix.adj_pair, near_of)
-        others, _ = gather(ix.adj_ptr, ix.adj_other, near_of)
-        anchor_of_pair = np.repeat(anchor, np.diff(ix.adj_ptr)[near_of])
-        far = ix.rolled[others] if query.rollup else others
-        keep = (far != anchor_of_pair) & (far != source) & view.passable[far]
+            # The view's graph: live pairs to passable actors, no self-loops.
+            pairs, anchor_of_pair = gather(view.ptr, view.pair, frontier)
+            far, _ = gather(view.ptr, view.other, frontier)
+            keep = np.ones(len(pairs), dtype=np.bool_)
+        keep &= far != source
         pairs, far, anchor_of_pair = pairs[keep], far[keep], anchor_of_pair[keep]
-        # The pair's facts starting between the anchor's arrival and the bound: one binary
-        # search over the (pair, day) keys for all pairs at once.
-        key = pairs.astype(np.int64) << DAY_BITS
-        lo = np.searchsorted(ix.pair_key, key | (best[anchor_of_pair] + DAY_SHIFT))
-        hi = np.searchsorted(ix.pair_key, key | (bound + 1 + DAY_SHIFT))
-        lengths = hi - lo
-        total = int(lengths.sum())
-        if total == 0:
+        # The pairs' facts in scope (a window holds few of a pair's facts), then those
+        # starting between the anchor's arrival (never before the departure) and the bound.
+        rows, entry = gather_at(view.scope_ptr, view.scope_rows, pairs)
+        if len(rows) == 0:
             break
-        rows = np.repeat(lo - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(total)
-        far = np.repeat(far, lengths)
-        near = np.repeat(anchor_of_pair, lengths)
-        good = usable[rows]
-        rows, far, near = rows[good], far[good], near[good]
+        far, near = far[entry], anchor_of_pair[entry]
         days = ix.facts.valid_from[rows].astype(np.int64)
-        better = days < best[far]
-        rows, far, near, days = rows[better], far[better], near[better], days[better]
-        improved: dict[int, tuple[int, int, int]] = {}
-        if len(rows):
-            order = np.lexsort((rows, near, days, far))
-            first = np.r_[True, far[order][1:] != far[order][:-1]]
-            pick = order[first]
-            for actor, day, via, row in zip(
-                far[pick].tolist(),
-                days[pick].tolist(),
-                near[pick].tolist(),
-                rows[pick].tolist(),
-                strict=True,
-            ):
-                improved[actor] = (day, via, row)
-        for actor, (day, _, _) in improved.items():
-            best[actor] = day
-            hops[actor] = hop
-        changes.append(improved)
-        frontier = np.asarray(sorted(improved), dtype=np.int32)
+        good = (days >= best[near]) & (days <= bound) & (days < best[far])
+        rows, far, near, days = rows[good], far[good], near[good], days[good]
+        # Each far actor's earliest candidate (ties: the first in (day, row) order).
+        order = np.lexsort((rows, days, far))
+        first = np.r_[True, far[order][1:] != far[order][:-1]]
+        pick = order[first]
+        frontier = far[pick]  # sorted: the first sort key
+        best[frontier] = days[pick]
+        hops[frontier] = hop
+        changes.append(_Level(frontier, days[pick], near[pick]))
         if len(frontier) == 0:
             break
     if best[target] == never:
@@ -324,12 +357,33 @@ def earliest_arrival(
     chain: list[JourneyHop] = []
     here, level = target, int(hops[target])
     while here != source:
-        day, came_from, _ = changes[level][here]
+        day, came_from = changes[level].find(here)
         chain.append(JourneyHop(came_from, here, day, _hop_rows(view, came_from, here, day)))
         here = came_from
         # The near actor as it stood when this hop was taken: its last change before.
-        level = max(h for h in range(level) if h == 0 or here in changes[h])
+        level = max(h for h in range(level) if h == 0 or changes[h].has(here))
     return chain[::-1]
+
+
+@dataclass
+class _Level:
+    """The actors whose arrival one level improved (sorted), with the day and from whom."""
+
+    actors: Int32s
+    days: Ints
+    near: Int32s
+
+    @classmethod
+    def empty(cls) -> _Level:
+        return cls(np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int32))
+
+    def has(self, actor: int) -> bool:
+        at = int(np.searchsorted(self.actors, actor))
+        return at < len(self.actors) and int(self.actors[at]) == actor
+
+    def find(self, actor: int) -> tuple[int, int]:
+        at = int(np.searchsorted(self.actors, actor))
+        return int(self.days[at]), int(self.near[at])
 
 
 def _hop_rows(view: View, near: int, far: int, day: int) -> list[int]:
