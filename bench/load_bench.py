@@ -64,6 +64,7 @@ def baseline(driver: neo4j.Driver, database: str, folder: Path, events: int) -> 
                     "kind": a.kind.value,
                     "country": a.country,
                     "dataset": "icews18",
+                    "generic": a.generic,
                 }
                 for a in (event.source, event.target)
             ]

@@ -13,11 +13,12 @@ import neo4j
 from graph_schema.vocabulary import FactType, Label, StructuralType
 
 # Every fact's indexed properties. `updated_at` is when a load last rewrote derived fields
-# of the current version in place (status, asserted_by, denied_by).
+# of the current version in place (status, asserted_by, denied_by, fact_class).
 FACT_INDEXED_PROPERTIES = (
     "id",
     "valid_from",
     "valid_to",
+    "fact_class",
     "recorded_at",
     "retracted_at",
     "updated_at",
@@ -64,6 +65,7 @@ def schema_statements() -> list[SchemaStatement]:
         _node_unique(Label.ALIAS, "key"),
         _node_range(Label.ACTOR, "kind"),
         _node_range(Label.ACTOR, "country"),
+        _node_range(Label.ACTOR, "generic"),
         _node_range(Label.EVENT, "date_from"),
         _node_range(Label.EVENT, "date_to"),
         _node_range(Label.EVENT, "kind"),
@@ -76,10 +78,14 @@ def schema_statements() -> list[SchemaStatement]:
         _node_range(Label.LOAD, "started_at"),
         _node_range(Label.WRITE, "at"),
         _node_range(Label.WRITE, "load"),
+        # The index of earlier versions held raw names, which the standard analyser cuts
+        # at hyphens and leaves accented; alias keys are already folded.
+        SchemaStatement("drop_actor_names_fulltext", "DROP INDEX actor_names_fulltext IF EXISTS"),
         SchemaStatement(
-            "actor_names_fulltext",
-            "CREATE FULLTEXT INDEX actor_names_fulltext IF NOT EXISTS "
-            "FOR (n:Actor|Alias) ON EACH [n.name]",
+            "alias_keys_fulltext",
+            "CREATE FULLTEXT INDEX alias_keys_fulltext IF NOT EXISTS "
+            "FOR (n:Alias) ON EACH [n.key] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
         ),
     ]
     # Facts are found by id (reloads, corrections, claims), by validity (as-of and window

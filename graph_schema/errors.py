@@ -28,6 +28,26 @@ class InvalidQueryError(TkgError):
         self.reason = reason
 
 
+class UnknownActorError(NotFoundError):
+    """No actor has the given id, name or alias; `candidates` are the nearest names."""
+
+    def __init__(self, field: str, text: str, candidates: list[dict[str, Any]]) -> None:
+        TkgError.__init__(self, f"{field}={text!r}: no actor has this id, name or alias")
+        self.kind = "actor"
+        self.identifier = text
+        self.field = field
+        self.candidates = candidates
+
+
+class AmbiguousActorError(InvalidQueryError):
+    """A name fits several actors; `candidates` lists them, so the caller can pick an id."""
+
+    def __init__(self, field: str, text: str, candidates: list[dict[str, Any]]) -> None:
+        ids = ", ".join(str(c["id"]) for c in candidates)
+        super().__init__(field, text, f"names {len(candidates)} actors ({ids}); give an id")
+        self.candidates = candidates
+
+
 class DatabaseUnavailableError(TkgError):
     """Neo4j cannot be reached."""
 

@@ -8,6 +8,7 @@ closed and `safe_identifier` guards every interpolation.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -138,9 +139,183 @@ def derive_status(stances: Iterable[tuple[Stance, bool]]) -> Status:
     return Status.ASSERTED
 
 
+class FactClass(StrEnum):
+    """CAMEO's quad classes: is a fact talk or deed, cooperative or hostile."""
+
+    VERBAL_COOPERATION = "verbal_cooperation"  # quad class 1 (CAMEO roots 01-05)
+    MATERIAL_COOPERATION = "material_cooperation"  # 2 (06-09)
+    VERBAL_CONFLICT = "verbal_conflict"  # 3 (10-14)
+    MATERIAL_CONFLICT = "material_conflict"  # 4 (15-20)
+
+
+FACT_CLASS_BY_QUAD: dict[int, FactClass] = {
+    1: FactClass.VERBAL_COOPERATION,
+    2: FactClass.MATERIAL_COOPERATION,
+    3: FactClass.VERBAL_CONFLICT,
+    4: FactClass.MATERIAL_CONFLICT,
+}
+
+# Each type's class where no quad class says otherwise (curated facts, ACLED); types that
+# CAMEO codes follow the class of the CAMEO root they come from. Standing ties (offices,
+# memberships, alliances) count as material cooperation.
+FACT_CLASS_BY_TYPE: dict[FactType, FactClass] = {
+    FactType.ALLIED_WITH: FactClass.MATERIAL_COOPERATION,
+    FactType.SIGNED_AGREEMENT_WITH: FactClass.VERBAL_COOPERATION,
+    FactType.COOPERATED_WITH: FactClass.MATERIAL_COOPERATION,
+    FactType.SUPPORTED: FactClass.VERBAL_COOPERATION,
+    FactType.SUPPLIED_ARMS_TO: FactClass.MATERIAL_COOPERATION,
+    FactType.SUPPLIED_AID_TO: FactClass.MATERIAL_COOPERATION,
+    FactType.TRADED_WITH: FactClass.MATERIAL_COOPERATION,
+    FactType.DEPLOYED_TROOPS_TO: FactClass.MATERIAL_COOPERATION,
+    FactType.ATTACKED: FactClass.MATERIAL_CONFLICT,
+    FactType.FOUGHT: FactClass.MATERIAL_CONFLICT,
+    FactType.AT_WAR_WITH: FactClass.MATERIAL_CONFLICT,
+    FactType.INVADED: FactClass.MATERIAL_CONFLICT,
+    FactType.THREATENED: FactClass.VERBAL_CONFLICT,
+    FactType.COERCED: FactClass.MATERIAL_CONFLICT,
+    FactType.SANCTIONED: FactClass.MATERIAL_CONFLICT,
+    FactType.CONDEMNED: FactClass.VERBAL_CONFLICT,
+    FactType.ACCUSED: FactClass.VERBAL_CONFLICT,
+    FactType.CRITICISED: FactClass.VERBAL_CONFLICT,
+    FactType.DENIED: FactClass.VERBAL_CONFLICT,
+    FactType.VETOED: FactClass.VERBAL_CONFLICT,
+    FactType.VISITED: FactClass.VERBAL_COOPERATION,
+    FactType.HOSTED: FactClass.VERBAL_COOPERATION,
+    FactType.MET_WITH: FactClass.VERBAL_COOPERATION,
+    FactType.NEGOTIATED_WITH: FactClass.VERBAL_COOPERATION,
+    FactType.CONSULTED: FactClass.VERBAL_COOPERATION,
+    FactType.APPEALED_TO: FactClass.VERBAL_COOPERATION,
+    FactType.PRAISED: FactClass.VERBAL_COOPERATION,
+    FactType.EXPRESSED_CONCERN_ABOUT: FactClass.VERBAL_CONFLICT,
+    FactType.DEMANDED: FactClass.VERBAL_CONFLICT,
+    FactType.PROTESTED: FactClass.VERBAL_CONFLICT,
+    FactType.INVESTIGATED: FactClass.MATERIAL_COOPERATION,
+    FactType.ARRESTED: FactClass.MATERIAL_CONFLICT,
+    FactType.REDUCED_RELATIONS_WITH: FactClass.MATERIAL_CONFLICT,
+    FactType.MONITORED: FactClass.MATERIAL_COOPERATION,
+    FactType.COMMENTED_ON: FactClass.VERBAL_COOPERATION,
+    FactType.INTERACTED_WITH: FactClass.VERBAL_COOPERATION,
+    FactType.HOLDS_ROLE: FactClass.MATERIAL_COOPERATION,
+    FactType.MEMBER_OF: FactClass.MATERIAL_COOPERATION,
+}
+
+
+def fact_class(fact_type: FactType, quad_class: int | None = None) -> FactClass:
+    """A fact's class: its CAMEO quad class when the data codes one, else its type's."""
+    if quad_class is not None and quad_class in FACT_CLASS_BY_QUAD:
+        return FACT_CLASS_BY_QUAD[quad_class]
+    return FACT_CLASS_BY_TYPE[fact_type]
+
+
+# Letters that Unicode does not decompose into a base letter and a mark.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "&": " and ",
+    }
+)
+# Apostrophes and dots join what they separate: "People's" is "peoples" in every spelling
+# of the apostrophe, and "D.P.R.K." is "dprk".
+_JOINERS = frozenset(".'\u2019\u2018`\u00b4\u02bc")
+
+
 def alias_key(name: str) -> str:
-    """Aliases match case- and space-insensitively."""
-    return " ".join(name.casefold().split())
+    """The folded form of a name under which it is stored and looked up.
+
+    Case, spacing, punctuation and diacritics do not count: "Kim Jong-Un", "kim jong un"
+    and "KIM JONG UN" share the key "kim jong un"; "Wałęsa" and "Walesa" share "walesa";
+    "Foreign Affairs (Russia)" is "foreign affairs russia"; "D.P.R.K." and "DPRK" share
+    "dprk". Letters of other scripts stay (folded in case), so a name in Cyrillic keeps a
+    key of its own.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED))
+    chars = []
+    for char in decomposed:
+        if char in _JOINERS or unicodedata.combining(char):
+            continue
+        chars.append(char if char.isalnum() else " ")
+    return " ".join("".join(chars).casefold().split())
+
+
+# A generic actor stands for nobody in particular: an unknown actor, or an unnamed
+# collective of a country or region. Ranked lists, paths and graphs leave them out by
+# default, since "Citizen (India)" would otherwise top every ranking of India's ties.
+_GENERIC_WORDS = frozenset({"unspecified", "unidentified", "unknown", "unnamed", "anonymous"})
+_GENERIC_COLLECTIVES = frozenset(
+    alias_key(name)
+    for name in (
+        "Citizen",
+        "Citizens",
+        "Civilian",
+        "Civilians",
+        "People",
+        "Population",
+        "Public",
+        "Resident",
+        "Residents",
+        "Villager",
+        "Villagers",
+        "Men",
+        "Women",
+        "Children",
+        "Youth",
+        "Student",
+        "Students",
+        "Protester",
+        "Protesters",
+        "Rioters",
+        "Mob",
+        "Crowd",
+        "Criminal",
+        "Criminals",
+        "Refugee",
+        "Refugees",
+        "Migrants",
+        "Worker",
+        "Workers",
+        "Labor",
+        "Farmer",
+        "Farmers",
+        "Business",
+        "Businessperson",
+        "Industry",
+        "Media",
+        "Media Personnel",
+        "Armed Band",
+        "Armed Gang",
+        "Gunmen",
+        "Attacker",
+        "Attackers",
+        "Other Authorities / Officials",
+    )
+)
+
+
+def is_generic_name(name: str) -> bool:
+    """True for a catch-all actor name: an unknown actor ("Unspecified Actor",
+    "Unidentified Forces (Russia)"), or an unnamed collective of a country or region
+    ("Citizen (India)", "Protesters (Ukraine)", "Civilians"). The base name is what comes
+    before a final parenthetical."""
+    key = alias_key(name)
+    if _GENERIC_WORDS & set(key.split()):
+        return True
+    base = name.rsplit("(", 1)[0] if name.rstrip().endswith(")") else name
+    return alias_key(base) in _GENERIC_COLLECTIVES
 
 
 FACT_TYPES: frozenset[str] = frozenset(t.value for t in FactType)

@@ -24,7 +24,13 @@ from rich.progress import Progress
 
 from graph_schema.errors import TkgError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, Precision
-from graph_schema.vocabulary import Stance, alias_key, derive_status
+from graph_schema.vocabulary import (
+    FACT_CLASS_BY_TYPE,
+    Stance,
+    alias_key,
+    derive_status,
+    is_generic_name,
+)
 from loaders.curated_format import (
     ActorEntry,
     ClaimEntry,
@@ -242,6 +248,8 @@ def fact_props(fact: FactEntry, dataset: str) -> dict[str, Any]:
     )
     props["content_hash"] = hashlib.sha256(canonical.encode()).hexdigest()
     props["status"] = "asserted"
+    # Outside the hash: the class follows from the type, which the hash already covers.
+    props["fact_class"] = FACT_CLASS_BY_TYPE[fact.type].value
     props["retracted_at"] = None
     return {key: value for key, value in props.items() if value is not None}
 
@@ -381,6 +389,7 @@ def _write_dataset(
                         "aliases": a.aliases,
                         "description": a.description,
                         "dataset": ds,
+                        "generic": is_generic_name(a.name),
                     },
                 }
                 for a in data.actors
@@ -395,9 +404,10 @@ def _write_dataset(
             "aliases",
             writes.MERGE_ALIASES,
             [
-                {"actor": a.id, "key": alias_key(name), "name": name}
+                {"actor": a.id, "key": alias_key(name), "name": name, "rank": 0}
                 for a in data.actors
                 for name in [a.name, *a.aliases]
+                if alias_key(name)
             ],
         ),
         (
@@ -450,6 +460,8 @@ def _write_dataset(
             writes.run_batches(driver, database, cypher, rows, batch_size, stamp)
             summary.counts[name] = len(rows)
             bar.advance(task, len(rows))
+            if name == "part_of":
+                writes.write_one(driver, database, stamp, writes.SET_COUNTRIES)
         writes.write_one(
             driver,
             database,
@@ -542,6 +554,7 @@ def refresh_status(
         rows_by_type[fact.type.value].append(
             {
                 "id": fact_id,
+                "fact_class": FACT_CLASS_BY_TYPE[fact.type].value,
                 "status": derive_status(stances).value,
                 "asserted_by": sorted(
                     {c["claimant"] for c in fact_claims if c["stance"] == Stance.ASSERTS}

@@ -23,6 +23,7 @@ AND CASE WHEN $known_at IS NULL THEN r.retracted_at IS NULL
          ELSE r.recorded_at <= $known_at AND (r.retracted_at IS NULL OR r.retracted_at > $known_at)
     END
 AND ($statuses IS NULL OR r.status IN $statuses)
+AND ($fact_classes IS NULL OR r.fact_class IN $fact_classes)
 AND ($min_confidence IS NULL OR r.confidence >= $min_confidence)
 """
 
@@ -79,9 +80,15 @@ def actors_by_id(tx: neo4j.ManagedTransaction, ids: list[str]) -> dict[str, Acto
 
 
 def actor_facts(
-    tx: neo4j.ManagedTransaction, actor_id: str, scope: TimeScope, filters: FactFilter
+    tx: neo4j.ManagedTransaction,
+    actor_id: str,
+    scope: TimeScope,
+    filters: FactFilter,
+    *,
+    include_generic: bool = True,
 ) -> list[tuple[ActorRef, FactPublic]]:
-    """Facts touching the actor, each with its counterpart (rolled up to its country on request)."""
+    """Facts touching the actor, each with its counterpart (rolled up to its country on
+    request); without `include_generic`, none whose counterpart is a generic actor."""
     cypher = (
         "MATCH (anchor:Actor {id: $actor_id})\n"
         + MEMBERS
@@ -93,13 +100,19 @@ OPTIONAL CALL (other) {
   RETURN country LIMIT 1
 }
 WITH anchor, r, CASE WHEN $rollup AND country IS NOT NULL THEN country ELSE other END AS counterpart
-WHERE counterpart <> anchor
+WHERE counterpart <> anchor AND ($include_generic OR NOT coalesce(counterpart.generic, false))
 RETURN counterpart.id AS counterpart_id, counterpart.name AS counterpart_name,
        counterpart.kind AS counterpart_kind, """
         + FACT_COLUMNS
         + "ORDER BY r.valid_from, r.id"
     )
-    rows = records(tx, cypher, actor_id=actor_id, **scope_params(scope, filters))
+    rows = records(
+        tx,
+        cypher,
+        actor_id=actor_id,
+        include_generic=include_generic,
+        **scope_params(scope, filters),
+    )
     return [
         (
             ActorRef(

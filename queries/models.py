@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, format_partial, utc_now
-from graph_schema.vocabulary import FactType, Status
+from graph_schema.vocabulary import FactClass, FactType, Status
 
 
 class TimeScope(BaseModel):
@@ -46,12 +46,16 @@ def end_of_day(day: date) -> datetime:
 class FactFilter(BaseModel):
     types: list[FactType] | None = Field(default=None, description="Only these relationship types.")
     statuses: list[Status] | None = Field(default=None, description="Only these statuses.")
+    fact_classes: list[FactClass] | None = Field(
+        default=None, description="Only facts of these classes (CAMEO quad classes)."
+    )
     min_confidence: float | None = Field(default=None, ge=0, le=1)
     rollup: bool = Field(default=False, description="Count sub-actors' facts as their country's.")
 
     def params(self) -> dict[str, Any]:
         return {
             "statuses": [s.value for s in self.statuses] if self.statuses else None,
+            "fact_classes": [c.value for c in self.fact_classes] if self.fact_classes else None,
             "min_confidence": self.min_confidence,
             "rollup": self.rollup,
         }
@@ -73,6 +77,11 @@ class FactPublic(BaseModel):
 
     id: str = Field(description="Stable fact id (shared by all versions of the fact).")
     type: str = Field(description="Relationship type from the controlled vocabulary.")
+    fact_class: str | None = Field(
+        default=None,
+        description="verbal_cooperation, material_cooperation, verbal_conflict or "
+        "material_conflict (CAMEO quad class).",
+    )
     source: str = Field(description="Actor id the relationship goes from.")
     target: str = Field(description="Actor id the relationship goes to.")
     source_name: str | None = None
@@ -108,6 +117,7 @@ class FactPublic(BaseModel):
         return cls(
             id=props["id"],
             type=row["type"],
+            fact_class=props.get("fact_class"),
             source=row["source"],
             target=row["target"],
             source_name=row.get("source_name"),

@@ -39,12 +39,30 @@ MATCH (child:Actor {id: row.child}), (parent:Actor {id: row.parent})
 MERGE (child)-[:PART_OF]->(parent)
 """
 
+# `rank` 0: a name the data gives the actor (its name, an alias, a data set's spelling or
+# code); 1: a word a story used for it (GDELT's actor names). A pair keeps its best rank.
 MERGE_ALIASES = """
 UNWIND $rows AS row
 MATCH (a:Actor {id: row.actor})
 MERGE (alias:Alias {key: row.key})
 ON CREATE SET alias.name = row.name
-MERGE (alias)-[:REFERS_TO]->(a)
+MERGE (alias)-[r:REFERS_TO]->(a)
+ON CREATE SET r.rank = row.rank
+FOREACH (_ IN CASE WHEN r.rank IS NULL OR r.rank > row.rank THEN [1] ELSE [] END |
+  SET r.rank = row.rank)
+"""
+
+# Every actor that belongs to a state carries the state's id as `country`, states
+# included; only actors without one are looked at, so a reload writes nothing.
+SET_COUNTRIES = """
+MATCH (a:Actor) WHERE a.country IS NULL
+OPTIONAL CALL (a) {
+  MATCH (a)-[:PART_OF*1..4]->(state:Actor {kind: 'state'})
+  RETURN state.id AS state LIMIT 1
+}
+WITH a, CASE WHEN a.kind = 'state' THEN a.id ELSE state END AS country
+WHERE country IS NOT NULL
+SET a.country = country
 """
 
 MERGE_LOCATIONS = """
@@ -200,10 +218,12 @@ UNWIND $rows AS row
 MATCH ()-[r:{rel} {{id: row.id}}]->() WHERE r.retracted_at IS NULL
   AND (r.status IS NULL OR r.status <> row.status
        OR coalesce(r.asserted_by, []) <> row.asserted_by
-       OR coalesce(r.denied_by, []) <> row.denied_by)
-// Only a change is stamped: a reload that derives the same status touches nothing.
+       OR coalesce(r.denied_by, []) <> row.denied_by
+       OR r.fact_class IS NULL OR r.fact_class <> row.fact_class)
+// Only a change is stamped: a reload that derives the same status touches nothing. (A
+// fact recorded before facts had a class gets its class here, on the next reload.)
 SET r.status = row.status, r.asserted_by = row.asserted_by, r.denied_by = row.denied_by,
-    r.updated_at = $now
+    r.fact_class = row.fact_class, r.updated_at = $now
 """
 
 

@@ -14,10 +14,10 @@ from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
 from app.core.config import Settings
-from graph_schema.errors import InvalidQueryError, NotFoundError
+from graph_schema.errors import AmbiguousActorError, InvalidQueryError, UnknownActorError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, ensure_utc
-from graph_schema.vocabulary import FactType, Status
-from queries.actors import resolve_actors
+from graph_schema.vocabulary import FactClass, FactType, Status
+from queries.actors import resolve_actors, search_actors
 from queries.models import FactFilter, TimeScope, end_of_day
 from queries.runner import run_read
 
@@ -133,6 +133,15 @@ async def fact_filter(
             examples=[["contested"]],
         ),
     ] = None,
+    class_: Annotated[
+        list[FactClass] | None,
+        Query(
+            alias="class",
+            description="Only facts of these classes (repeat for several): verbal_cooperation, "
+            "material_cooperation, verbal_conflict, material_conflict (CAMEO quad classes).",
+            examples=[["material_conflict"]],
+        ),
+    ] = None,
     min_confidence: Annotated[
         float | None, Query(ge=0, le=1, description="Only facts at least this confident (0 to 1).")
     ] = None,
@@ -148,7 +157,11 @@ async def fact_filter(
     if rollup not in (None, "", "country", "none"):
         raise InvalidQueryError("rollup", rollup, "must be 'country' or 'none'")
     return FactFilter(
-        types=type_, statuses=status, min_confidence=min_confidence, rollup=rollup == "country"
+        types=type_,
+        statuses=status,
+        fact_classes=class_,
+        min_confidence=min_confidence,
+        rollup=rollup == "country",
     )
 
 
@@ -219,10 +232,14 @@ def resolve(tx: neo4j.ManagedTransaction, field: str, text: str) -> str:
     that then answers the query: one round of BEGIN and COMMIT per request, not three.
 
     Raises:
-        NotFoundError: nothing by that name.
-        InvalidQueryError: the name is ambiguous.
+        UnknownActorError: nothing by that name (404, with the closest names).
+        AmbiguousActorError: the name fits several actors (422, listing them).
     """
     return resolve_all(tx, [(field, text)])[0]
+
+
+# Closest names offered when a name resolves to nothing.
+CLOSEST_CANDIDATES = 5
 
 
 def resolve_all(tx: neo4j.ManagedTransaction, named: list[tuple[str, str]]) -> list[str]:
@@ -231,13 +248,19 @@ def resolve_all(tx: neo4j.ManagedTransaction, named: list[tuple[str, str]]) -> l
     ids = []
     for (field, text), candidates in zip(named, found, strict=True):
         if not candidates:
-            raise NotFoundError("actor", text)
-        if len(candidates) > 1:
-            raise InvalidQueryError(
-                field, text, f"names several actors: {', '.join(candidates)}; use an id"
+            closest = search_actors(tx, text, None, 0, CLOSEST_CANDIDATES)
+            raise UnknownActorError(
+                field, text, [hit.model_dump(include=CANDIDATE_FIELDS) for hit in closest]
             )
-        ids.append(candidates[0])
+        if len(candidates) > 1:
+            raise AmbiguousActorError(
+                field, text, [actor.model_dump(include=CANDIDATE_FIELDS) for actor in candidates]
+            )
+        ids.append(candidates[0].id)
     return ids
+
+
+CANDIDATE_FIELDS = {"id", "name", "kind", "country", "generic"}
 
 
 def answer_by_ids(

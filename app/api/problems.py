@@ -12,11 +12,13 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_schema.errors import (
+    AmbiguousActorError,
     DatabaseUnavailableError,
     InvalidQueryError,
     NotFoundError,
     QueryTimeoutError,
     TkgError,
+    UnknownActorError,
 )
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -39,6 +41,11 @@ class Problem(BaseModel):
     invalid_params: list[InvalidParam] | None = Field(
         default=None, description="Each bad parameter, for 422 answers."
     )
+    candidates: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="For an ambiguous actor name (422), every actor it fits; for an unknown "
+        "one (404), the closest names. Each has id, name, kind (and country, generic).",
+    )
 
 
 def problem_response(
@@ -48,6 +55,7 @@ def problem_response(
     detail: str,
     kind: str,
     invalid_params: list[InvalidParam] | None = None,
+    candidates: list[dict[str, Any]] | None = None,
 ) -> JSONResponse:
     body = Problem(
         type=f"/problems/{kind}",
@@ -56,6 +64,7 @@ def problem_response(
         detail=detail,
         instance=request.url.path,
         invalid_params=invalid_params,
+        candidates=candidates,
     )
     return JSONResponse(
         body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_MEDIA_TYPE
@@ -80,6 +89,31 @@ def install_problem_handlers(app: FastAPI) -> None:
         param = InvalidParam(name=error.field, value=error.value, reason=error.reason)
         return problem_response(
             request, 422, "Invalid parameter", str(error), "invalid-parameter", [param]
+        )
+
+    @app.exception_handler(UnknownActorError)
+    def unknown_actor(request: Request, error: UnknownActorError) -> JSONResponse:
+        return problem_response(
+            request,
+            404,
+            "Unknown actor",
+            str(error),
+            "unknown-actor",
+            [InvalidParam(name=error.field, value=error.identifier, reason="no such actor")],
+            error.candidates,
+        )
+
+    @app.exception_handler(AmbiguousActorError)
+    def ambiguous_actor(request: Request, error: AmbiguousActorError) -> JSONResponse:
+        param = InvalidParam(name=error.field, value=error.value, reason=error.reason)
+        return problem_response(
+            request,
+            422,
+            "Ambiguous actor name",
+            str(error),
+            "ambiguous-actor",
+            [param],
+            error.candidates,
         )
 
     @app.exception_handler(RequestValidationError)

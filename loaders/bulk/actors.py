@@ -17,10 +17,11 @@ Kinds of named actors are a heuristic from the name: ICEWS18 has no sector colum
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 
-from graph_schema.vocabulary import ActorKind
+from graph_schema.vocabulary import ActorKind, is_generic_name
 from loaders.bulk.common import fold, slugify
 from loaders.bulk.countries import CAMEO_REGIONS, country_from_code, country_from_name, country_name
 from loaders.bulk.records import BulkActor
@@ -429,6 +430,22 @@ def icews_actor(
     name = " ".join(name.split())
     if not name:
         return None
+    actor = _icews_actor(name, country_hint, has_sub_actors, igo_hint)
+    return _named(actor, name)
+
+
+def _named(actor: BulkActor, *names: str) -> BulkActor:
+    """The actor with the data set's own spellings of it as names, and its generic flag."""
+    extra = tuple(n for n in names if n and n != actor.name and n not in actor.names)
+    generic = actor.generic or any(is_generic_name(n) for n in (actor.name, *names))
+    if not extra and generic == actor.generic:
+        return actor
+    return dataclasses.replace(actor, names=actor.names + extra, generic=generic)
+
+
+def _icews_actor(
+    name: str, country_hint: str | None, has_sub_actors: bool, igo_hint: bool
+) -> BulkActor:
     base, inner = split_parenthetical(name)
     # "Pakistan Muslim League (N)": a one- or two-letter parenthetical is part of the name.
     if inner is not None and len(inner) > 2:
@@ -603,6 +620,14 @@ def gdelt_actor(code: str, country_code: str = "", known_group: str = "") -> Bul
     code = code.strip()
     if not code:
         return None
+    actor = _gdelt_actor(code, country_code, known_group)
+    # Without a country or a known group, a code is a role nobody in particular plays.
+    return _named(
+        dataclasses.replace(actor, generic=True) if actor.id.startswith("cameo-") else actor, code
+    )
+
+
+def _gdelt_actor(code: str, country_code: str, known_group: str) -> BulkActor:
     country_code = country_code.strip().upper()
     iso3 = country_from_code(country_code) if country_code else None
     group = _CAMEO_KNOWN_GROUPS.get(known_group.strip().upper())
@@ -651,6 +676,10 @@ def acled_actor(name: str) -> BulkActor | None:
     name = " ".join(name.split())
     if not name:
         return None
+    return _named(_acled_actor(name), name)
+
+
+def _acled_actor(name: str) -> BulkActor:
     match = _ACLED_OF_COUNTRY.match(name)
     if match is not None:
         iso3 = country_from_name(match["country"])

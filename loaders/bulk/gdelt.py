@@ -41,8 +41,8 @@ MENTIONS_COLUMNS = 16
 
 # Column indices shared by both versions.
 _ID, _SQLDATE = 0, 1
-_A1_CODE, _A1_COUNTRY, _A1_GROUP = 5, 7, 8
-_A2_CODE, _A2_COUNTRY, _A2_GROUP = 15, 17, 18
+_A1_CODE, _A1_NAME, _A1_COUNTRY, _A1_GROUP = 5, 6, 7, 8
+_A2_CODE, _A2_NAME, _A2_COUNTRY, _A2_GROUP = 15, 16, 17, 18
 _EVENT_CODE, _QUAD_CLASS, _GOLDSTEIN = 26, 29, 30
 
 
@@ -216,7 +216,14 @@ def parse_gdelt(path: Path) -> Iterator[BulkEvent | RejectedRow]:
             longitude=longitude,
             source_name=url_host(url) if url else None,
             source_url=url or None,
+            source_words=_words(fields[_A1_NAME]),
+            target_words=_words(fields[_A2_NAME]),
         )
+
+
+def _words(name: str) -> tuple[str, ...]:
+    name = name.strip()
+    return (name,) if name else ()
 
 
 def _timestamp(text: str) -> datetime:

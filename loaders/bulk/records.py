@@ -29,6 +29,11 @@ class BulkActor:
     kind: ActorKind
     part_of: str | None = None
     country: str | None = None  # ISO3 lower case, when known
+    # Other names the data set gives this actor (its raw spelling, a CAMEO code): each
+    # becomes an alias, as does `name`. Spellings do not make another actor, so they are
+    # left out of equality.
+    names: tuple[str, ...] = field(default=(), compare=False)
+    generic: bool = False  # a catch-all: see `graph_schema.vocabulary.is_generic_name`
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,10 @@ class BulkEvent:
     source_name: str | None = None  # the reporting source the row names, if any
     source_url: str | None = None
     mentions: tuple[Mention, ...] = field(default_factory=tuple)
+    # Words a story used for each actor (GDELT's Actor1Name: "OBAMA" for USAGOV): aliases
+    # that rank below the names the data set gives its actors.
+    source_words: tuple[str, ...] = ()
+    target_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,12 +36,13 @@ from rich.progress import (
 
 from graph_schema.errors import TkgError
 from graph_schema.temporal import PartialDate, Precision, utc_now
+from graph_schema.vocabulary import alias_key, fact_class
 from loaders.bulk.actors import state_actor
 from loaders.bulk.countries import is_country_id
 from loaders.bulk.gdelt import UnattachedMention
 from loaders.bulk.records import BulkActor, BulkEvent, Mention, RejectedRow
 from loaders.load_record import LoadCounts, LoadRecorder
-from queries import bulk_writes
+from queries import bulk_writes, writes
 from queries.loads import record_write
 
 BulkRecord = BulkEvent | RejectedRow | UnattachedMention
@@ -84,6 +85,7 @@ class BulkSummary:
     events_existing: int = 0
     duplicate_rows: int = 0
     actors_created: int = 0
+    aliases_created: int = 0
     rows_rejected: int = 0
     mentions_read: int = 0
     mentions_written: int = 0
@@ -98,7 +100,7 @@ class BulkSummary:
             f"events written {self.events_written:,}; "
             f"already in the graph {self.events_existing:,}; "
             f"repeated within the input {self.duplicate_rows:,}",
-            f"actors created {self.actors_created:,}",
+            f"actors created {self.actors_created:,}; aliases created {self.aliases_created:,}",
             f"rows rejected {self.rows_rejected:,}"
             + (
                 f" (listed in {self.rejects_path})"
@@ -140,6 +142,7 @@ def fact_row(event: BulkEvent) -> dict[str, Any]:
         "valid_from_precision": precision,
         "valid_to_precision": precision,
         "status": "asserted",
+        "fact_class": fact_class(event.type, event.quad_class).value,
     }
     if event.mentions:
         # Only mentions (GDELT) name sources and confidence.
@@ -187,6 +190,17 @@ def _parent_stub(parent_id: str, child: BulkActor) -> BulkActor:
         return state_actor(parent_id)
     # Only the child names the parent (e.g. "Militant (Taliban)"): its name is the id's words.
     return BulkActor(id=parent_id, name=parent_id.replace("-", " ").title(), kind=child.kind)
+
+
+def _add_name(keyed: dict[str, tuple[str, int]], name: str, rank: int) -> None:
+    key = alias_key(name)
+    if key and (key not in keyed or keyed[key][1] > rank):
+        keyed[key] = (name, rank)
+
+
+def _add_names(keyed: dict[str, tuple[str, int]], actor: BulkActor) -> None:
+    for name in (actor.name, *actor.names):
+        _add_name(keyed, name, 0)
 
 
 class _Batch:
@@ -240,6 +254,9 @@ class BulkWriter:
         self.now = self.recorder.stamp.now
         self.load_id = self.recorder.stamp.load_id
         self.known_actors: set[str] = set()
+        # (actor id, names) and (actor id, story word) pairs whose aliases are written.
+        self.named: set[tuple[str, tuple[str, ...]]] = set()
+        self.known_words: set[tuple[str, str]] = set()
         # PART_OF links wait for the end of the load: creating one locks the parent (a
         # country), which the concurrent fact writers hold most of the time.
         self.part_of_links: set[tuple[str, str]] = set()
@@ -366,34 +383,64 @@ class BulkWriter:
 
     # -- writes -----------------------------------------------------------------------
     def _write_actors(self, batch: _Batch) -> None:
+        """New actors, and every name of theirs not written yet, in one transaction."""
         new: dict[str, BulkActor] = {}
         links: set[tuple[str, str]] = set()
+        names: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
         for event in batch.events.values():
-            for actor in (event.source, event.target):
-                if actor.id not in self.known_actors:
+            for actor, words in (
+                (event.source, event.source_words),
+                (event.target, event.target_words),
+            ):
+                if actor.id not in self.known_actors and actor.id not in new:
                     new[actor.id] = actor
                     if actor.part_of:
                         links.add((actor.id, actor.part_of))
                         if actor.part_of not in self.known_actors and actor.part_of not in new:
-                            new[actor.part_of] = _parent_stub(actor.part_of, actor)
+                            stub = _parent_stub(actor.part_of, actor)
+                            new[stub.id] = stub
+                            _add_names(names[stub.id], stub)
+                if (actor.id, actor.names) not in self.named:
+                    self.named.add((actor.id, actor.names))
+                    _add_names(names[actor.id], actor)
+                for word in words:
+                    if (actor.id, word) not in self.known_words:
+                        self.known_words.add((actor.id, word))
+                        _add_name(names[actor.id], word, 1)
             if event.dataset not in self.datasets:
                 self.datasets.add(event.dataset)
                 self.summary.dataset = event.dataset
                 self._run(bulk_writes.MERGE_BULK_DATASET, id=event.dataset, title=event.dataset)
-        if not new:
+        if not new and not names:
             return
+        dataset = next(iter(batch.events.values())).dataset
         rows = [
             {
                 "id": a.id,
                 "name": a.name,
                 "kind": a.kind.value,
                 "country": a.country,
-                "dataset": next(iter(batch.events.values())).dataset,
+                "dataset": dataset,
+                "generic": a.generic,
             }
             for a in new.values()
         ]
-        counters = self._run(bulk_writes.MERGE_BULK_ACTORS, rows=rows)
-        self.summary.actors_created += counters.nodes_created
+        alias_rows = [
+            {"actor": actor_id, "key": key, "name": name, "rank": rank}
+            for actor_id, keyed in names.items()
+            for key, (name, rank) in keyed.items()
+        ]
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[int, int]:
+            actors = tx.run(bulk_writes.MERGE_BULK_ACTORS, rows=rows).consume().counters
+            aliases = tx.run(writes.MERGE_ALIASES, rows=alias_rows).consume().counters
+            record_write(tx, self.load_id)
+            return actors.nodes_created, aliases.nodes_created
+
+        with self.driver.session(database=self.database) as session:
+            actors_created, aliases_created = session.execute_write(work)
+        self.summary.actors_created += actors_created
+        self.summary.aliases_created += aliases_created
         self.part_of_links |= links
         self.known_actors.update(new)
 
@@ -401,6 +448,8 @@ class BulkWriter:
         links = [{"child": c, "parent": p} for c, p in sorted(self.part_of_links)]
         for start in range(0, len(links), self.batch_size):
             self._run(bulk_writes.MERGE_BULK_PART_OF, rows=links[start : start + self.batch_size])
+        # Named actors learn their country from PART_OF, which only now is complete.
+        self._run(writes.SET_COUNTRIES)
 
     def _run(self, cypher: Any, **params: Any) -> neo4j.SummaryCounters:
         def work(tx: neo4j.ManagedTransaction) -> neo4j.SummaryCounters:

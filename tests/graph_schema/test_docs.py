@@ -22,7 +22,15 @@ import yaml
 
 from app.core.config import REPO_ROOT, Settings
 from graph_schema.ddl import FACT_INDEXED_PROPERTIES, schema_statements
-from graph_schema.vocabulary import ActorKind, FactType, Label, Status, StructuralType
+from graph_schema.vocabulary import (
+    FACT_CLASS_BY_TYPE,
+    ActorKind,
+    FactClass,
+    FactType,
+    Label,
+    Status,
+    StructuralType,
+)
 from loaders.curated import parse_file, write_dataset
 from loaders.curated_format import CuratedDataset
 from tests.conftest import BUNDLED_DATASET
@@ -401,6 +409,7 @@ def test_schema_doc_names_every_label_type_kind_status_and_index() -> None:
         *(structural.value for structural in StructuralType),
         *(kind.value for kind in ActorKind),
         *(status.value for status in Status),
+        *(fact_class.value for fact_class in FactClass),
     ]
     fact_indexes = {
         f"rel_{fact_type.value.lower()}_{prop}"
@@ -413,3 +422,12 @@ def test_schema_doc_names_every_label_type_kind_status_and_index() -> None:
     assert not missing, f"docs/schema.md does not mention: {missing}"
     for prop in FACT_INDEXED_PROPERTIES:
         assert f"rel_<type>_{prop}" in DOC_TEXT
+
+
+def test_schema_doc_lists_the_class_of_every_fact_type() -> None:
+    missing = [
+        f"{fact_type.value} -> {fact_class.value}"
+        for fact_type, fact_class in FACT_CLASS_BY_TYPE.items()
+        if f"| `{fact_type.value}` | `{fact_class.value}` |" not in DOC_TEXT
+    ]
+    assert not missing, f"docs/schema.md lacks the class of: {missing}"

@@ -70,6 +70,8 @@ def test_icews18_slice_loads_every_quadruple_once_and_reloads_to_the_same_counts
     once = counts(db, settings.neo4j_database)
     again = load(db, settings, folder)
     assert again.summary.events_written == 0 and again.summary.actors_created == 0
+    assert writer.summary.aliases_created >= len(entities) * 0.9
+    assert again.summary.aliases_created == 0
     assert again.summary.events_existing == len(quadruples)
     assert counts(db, settings.neo4j_database) == once
 

@@ -163,6 +163,7 @@ def test_no_property_does_not_exist_notification_before_anything_is_retracted(
         "valid_to": date(2018, 12, 31),
         "known_at": datetime.now(UTC),
         "statuses": None,
+        "fact_classes": None,
         "min_confidence": None,
     }
     assert unknown_property_warnings(settings, transaction_time, **params) == []

@@ -47,13 +47,15 @@ def search_actors_route(
     q: Annotated[
         str | None,
         Query(
-            description="Words of a name or alias; prefixes and near spellings match.",
+            description="A name or alias, or words of one. Exact names come first, then names "
+            "holding every word, then word prefixes, then near spellings; ties go to actors "
+            "with more facts. Case, accents and punctuation do not matter.",
             examples=["korea"],
         ),
     ] = None,
     kind: Annotated[ActorKind | None, Query(description="Only actors of this kind.")] = None,
 ) -> ModelResponse:
-    """Find actors by name or alias (full-text), or list them by kind."""
+    """Find actors by name or alias, or list them by kind."""
     hits = read(
         driver,
         settings,
@@ -97,6 +99,13 @@ def read_actor_relationships(
     scope: TimeScopeDep,
     filters: FactFilterDep,
     current: PageDep,
+    include_generic: Annotated[
+        bool,
+        Query(
+            description='Also rank generic counterparts ("Unspecified Actor", "Citizen '
+            '(India)"), which are left out by default.'
+        ),
+    ] = False,
 ) -> ModelResponse:
     """Facts touching an actor in a time scope, grouped by counterpart and type.
 
@@ -108,7 +117,7 @@ def read_actor_relationships(
         lambda tx: answer_by_ids(
             tx,
             [("actor_id", actor_id)],
-            lambda ids: actor_facts(tx, ids[0], scope, filters),
+            lambda ids: actor_facts(tx, ids[0], scope, filters, include_generic=include_generic),
             found=bool,
         ),
     )
