@@ -50,11 +50,24 @@ RETURN collect(id(child)) AS child, collect(id(parent)) AS parent
 # time of the read. `$loads` (start times of loads, or null for everything) limits a
 # catch-up to the facts those loads recorded, retracted or re-derived in place: a load
 # stamps them with its own start time, which is how they are found again.
-_FACT_COLUMNS_TEMPLATE = """
+_EVERY_FACT = """
+MATCH (a)-[r:%(type)s]->(b)
+"""
+
+# Three seeks in the range indexes on the transaction-time properties (one OR of the three
+# would scan every fact of the type).
+_FACTS_OF_LOADS = """
 WITH [stamp IN $loads | datetime(stamp)] AS loads
-MATCH (a)-[r:%s]->(b)
-WHERE loads IS NULL OR r.recorded_at IN loads OR r.retracted_at IN loads
-   OR r.updated_at IN loads
+CALL (loads) {
+  MATCH (a)-[r:%(type)s]->(b) WHERE r.recorded_at IN loads RETURN a, r, b
+  UNION
+  MATCH (a)-[r:%(type)s]->(b) WHERE r.retracted_at IN loads RETURN a, r, b
+  UNION
+  MATCH (a)-[r:%(type)s]->(b) WHERE r.updated_at IN loads RETURN a, r, b
+}
+"""
+
+_FACT_COLUMNS_TEMPLATE = """
 WITH r.valid_from AS valid_from, r.valid_to AS valid_to, r.recorded_at AS recorded,
      r.retracted_at AS retracted, r.status AS status, r.confidence AS confidence,
      collect(id(r)) AS rel, collect(id(a)) AS source, collect(id(b)) AS target
@@ -63,7 +76,7 @@ RETURN rel, source, target,
        coalesce(duration.inDays($epoch, valid_to).days, $no_to) AS valid_to,
        coalesce(recorded.epochSeconds * 1000000000 + recorded.nanosecond, 0) AS recorded,
        coalesce(retracted.epochSeconds * 1000000000 + retracted.nanosecond, -1) AS retracted,
-       CASE status %s ELSE 0 END AS status,
+       CASE status %(statuses)s ELSE 0 END AS status,
        coalesce(confidence, -1.0) AS confidence
 """
 
@@ -163,9 +176,11 @@ def read_part_of(tx: neo4j.ManagedTransaction) -> tuple[list[int], list[int]]:
     return row["child"], row["parent"]
 
 
-def fact_columns_query(fact_type: str) -> LiteralString:
-    name = safe_identifier(fact_type, frozenset(TYPE_CODES))
-    return _FACT_COLUMNS_TEMPLATE % (name, _STATUS_CASE)
+def fact_columns_query(fact_type: str, of_loads: bool = False) -> LiteralString:
+    """The columns of every fact of a type, or (`of_loads`) of those `$loads` wrote."""
+    values = {"type": safe_identifier(fact_type, frozenset(TYPE_CODES)), "statuses": _STATUS_CASE}
+    match = _FACTS_OF_LOADS if of_loads else _EVERY_FACT
+    return (match + _FACT_COLUMNS_TEMPLATE) % values
 
 
 def read_fact_columns(
@@ -180,7 +195,7 @@ def read_fact_columns(
     columns = FactColumns([], [], [], [], [], [], [], [], [])
     for group in records(
         tx,
-        fact_columns_query(fact_type),
+        fact_columns_query(fact_type, of_loads=loads is not None),
         loads=loads,
         epoch=EPOCH,
         no_from=NO_DAY_FROM,

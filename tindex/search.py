@@ -342,6 +342,8 @@ def earliest_arrival(
         days = ix.facts.valid_from[rows].astype(np.int64)
         good = (days >= best[near]) & (days <= bound) & (days < best[far])
         rows, far, near, days = rows[good], far[good], near[good], days[good]
+        if len(rows) == 0:  # nobody arrives earlier than before: no level can change it
+            break
         # Each far actor's earliest candidate (ties: the first in (day, row) order).
         order = np.lexsort((rows, days, far))
         first = np.r_[True, far[order][1:] != far[order][:-1]]

@@ -24,7 +24,7 @@ import neo4j
 
 from queries.index_feed import Writes, fact_count, writes_since
 from tindex import index as tindex_index
-from tindex.build import catch_up, read_index
+from tindex.build import catch_up, read_facts, read_index
 from tindex.index import TemporalIndex
 
 logger = logging.getLogger("tkg.index")
@@ -86,9 +86,12 @@ class IndexService:
     def wait_ready(self, timeout: float) -> bool:
         return self._ready.wait(timeout)
 
-    def start(self) -> threading.Thread:
+    def start(self, snapshot: bool = True) -> threading.Thread:
         """Build (or load) the index in a background thread."""
-        thread = threading.Thread(target=self._build_logged, name="tindex-build", daemon=True)
+        self._rebuilding.set()
+        thread = threading.Thread(
+            target=self._build_logged, args=(snapshot,), name="tindex-build", daemon=True
+        )
         thread.start()
         return thread
 
@@ -96,7 +99,7 @@ class IndexService:
         try:
             with self._lock:
                 self._build(snapshot)
-        except Exception:  # a failed build leaves queries on Cypher; it is retried when stale
+        except Exception:  # queries stay on Cypher; the next one to find no index retries
             logger.exception("temporal index build failed; paths answer through Cypher")
         finally:
             self._rebuilding.clear()
@@ -133,6 +136,9 @@ class IndexService:
                 self._save_snapshot(index, path)
         self._seen_writes, self._write_mark = set(writes.load_start), writes.latest
         self._index = index
+        # Plan the catch-up's queries now (one per fact type), not in the first query
+        # that finds the index stale: with no load to look for they cost a few ms each.
+        read_facts(self._driver, self._database, index.actors, loads=[])
         self.builds += 1
         self.build_seconds = time.perf_counter() - started
         logger.info(
@@ -158,14 +164,17 @@ class IndexService:
         index = self._index
         if index is not None and index.version == version:
             return index
-        if index is None or self._rebuilding.is_set():
-            return None
         # Queries that find the index stale while another catches it up answer through
         # Cypher rather than queue behind it.
-        if not self._lock.acquire(timeout=0.05):
+        if self._rebuilding.is_set() or not self._lock.acquire(timeout=0.05):
             return None
         try:
-            if self._index is not None and self._index.version != version:
+            if self._rebuilding.is_set():
+                return None
+            if self._index is None:  # the last build failed (Neo4j down?): try again
+                self.start()
+                return None
+            if self._index.version != version:
                 self._refresh(self._index)
             index = self._index
             return index if index is not None and index.version == version else None
@@ -195,10 +204,7 @@ class IndexService:
         if self.build_seconds <= INLINE_REBUILD_SECONDS:
             self._build(snapshot=False)
             return
-        self._rebuilding.set()
-        threading.Thread(
-            target=self._build_logged, args=(False,), name="tindex-rebuild", daemon=True
-        ).start()
+        self.start(snapshot=False)
 
     def close(self) -> None:
         """Keep a snapshot of the index as it is, if it was caught up since the last one:

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from app.api.params import scope_from
 from app.core.config import Settings
 from graph_schema.errors import QueryTimeoutError
-from graph_schema.vocabulary import Status
+from graph_schema.vocabulary import ActorKind, Status
+from loaders.curated import write_dataset
 from queries.models import FactFilter, TimeScope
 from queries.paths import (
     PathMode,
@@ -30,10 +31,13 @@ from queries.paths import (
     time_respecting_paths,
 )
 from tests.api.temporal_graphs import (
+    Fact,
+    PDate,
     TemporalGraph,
     actor_pairs,
     probe_dates,
     temporal_graphs,
+    to_dataset,
     windows,
 )
 from tests.api.test_crosscheck import PATH_EXAMPLES, load
@@ -55,6 +59,7 @@ def both_engines(
     mode: PathMode,
     max_hops: int = 4,
     k: int = 3,
+    include_generic: bool = False,
 ) -> tuple[PathsResult, PathsResult]:
     def work(tx: neo4j.ManagedTransaction) -> tuple[PathsResult, PathsResult]:
         by_index = index_paths(
@@ -67,15 +72,16 @@ def both_engines(
             mode=mode,
             max_hops=max_hops,
             k=k,
-            include_generic=False,
+            include_generic=include_generic,
             deadline=Deadline(30),
         )
+        generic = include_generic
         if mode is PathMode.SHORTEST:
-            by_cypher = shortest_paths(tx, source, target, scope, filters, max_hops)
+            by_cypher = shortest_paths(tx, source, target, scope, filters, max_hops, generic)
         elif mode is PathMode.K_SHORTEST:
-            by_cypher = k_shortest_paths(tx, source, target, scope, filters, max_hops, k)
+            by_cypher = k_shortest_paths(tx, source, target, scope, filters, max_hops, k, generic)
         else:
-            by_cypher = time_respecting_paths(tx, source, target, scope, filters, max_hops)
+            by_cypher = time_respecting_paths(tx, source, target, scope, filters, max_hops, generic)
         return by_index, by_cypher
 
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
@@ -188,3 +194,44 @@ def test_a_search_past_its_budget_stops_with_a_timeout(
             pytest.raises(QueryTimeoutError),
         ):
             session.execute_read(work)
+
+
+# Last: it wipes the database the module-scoped `bundled` data set is in.
+def test_both_engines_pass_through_generic_actors_only_when_asked(
+    db: neo4j.Driver, settings: Settings
+) -> None:
+    """aaa-civ-bbb through "Civilians" (generic) is shorter than aaa-ccc-ddd-bbb."""
+    facts = (
+        Fact("a-civ", "ATTACKED", "aaa", "civ", PDate(2024, 3, 1), PDate(2024, 3, 1)),
+        Fact("civ-b", "ATTACKED", "civ", "bbb", PDate(2024, 3, 2), PDate(2024, 3, 2)),
+        Fact("a-c", "MET_WITH", "aaa", "ccc", PDate(2024, 3, 1), PDate(2024, 3, 1)),
+        Fact("c-d", "MET_WITH", "ccc", "ddd", PDate(2024, 3, 2), PDate(2024, 3, 2)),
+        Fact("d-b", "MET_WITH", "ddd", "bbb", PDate(2024, 3, 3), PDate(2024, 3, 3)),
+    )
+    dataset = to_dataset(("aaa", "bbb", "ccc", "civ", "ddd"), facts)
+    civilians = {"name": "Civilians", "kind": ActorKind.GROUP}
+    dataset.actors[3] = dataset.actors[3].model_copy(update=civilians)
+    write_dataset(db, settings.neo4j_database, dataset)
+    index = read_index(db, settings.neo4j_database, "test")
+    assert index.actors.generic.tolist() == [False, False, False, True, False]
+    scope = scope_from(None, "2024", "2024", None)
+    for include, expected in ((False, ["aaa", "ccc", "ddd", "bbb"]), (True, ["aaa", "civ", "bbb"])):
+        for mode in PathMode:
+            by_index, by_cypher = both_engines(
+                db,
+                settings.neo4j_database,
+                index,
+                "aaa",
+                "bbb",
+                scope,
+                FactFilter(),
+                mode,
+                include_generic=include,
+            )
+            assert routes(by_index)[0] == routes(by_cypher)[0] == expected, (mode, include)
+            assert_same(by_index, by_cypher, mode, f"{mode} include_generic={include}")
+    # A generic actor at an end is an end either way.
+    by_index, by_cypher = both_engines(
+        db, settings.neo4j_database, index, "aaa", "civ", scope, FactFilter(), PathMode.SHORTEST
+    )
+    assert routes(by_index) == routes(by_cypher) == [["aaa", "civ"]]
