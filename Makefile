@@ -7,17 +7,29 @@ BIN := $(VENV)/bin
 TKG := $(BIN)/tkg
 DATASET := data/north-korea-russia-2024.yaml
 TEST_ENV := TKG_INSTANCE=test NEO4J_URI= NEO4J_HEAP=1g NEO4J_PAGECACHE=1g
+# Every Python dependency pinned with its hashes; `make lock` regenerates it from pyproject.
+LOCK := requirements.lock
 
-.PHONY: install run test lint stop bench schema clean
+.PHONY: install lock run test lint stop bench loadtest schema clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the locked versions (hashes checked), then the project itself without resolving
+# anything more; `pip check` fails if pyproject.toml asks for a package the lock lacks.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
+	@$(BIN)/pip check || { echo "$(LOCK) is stale: run make lock"; exit 1; }
 	touch $@
+
+# After changing dependencies in pyproject.toml: one command, then commit requirements.lock.
+lock:
+	@[ -x $(BIN)/pip ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q 'pip-tools>=7.4'
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra dev --extra notebook \
+		--no-emit-index-url $(LOCK_ARGS) -o $(LOCK) pyproject.toml
 
 .env: | install
 	$(TKG) env init
@@ -42,6 +54,13 @@ test: install .env lint
 bench: install .env
 	$(TEST_ENV) $(TKG) neo4j start
 	status=0; $(TEST_ENV) $(BIN)/python -m bench $(BENCH_ARGS) || status=$$?; \
+	$(TEST_ENV) $(TKG) neo4j stop; exit $$status
+
+# Bounded, loopback only: throughput, errors and cheap-route latency under a flood of
+# expensive queries; writes its section of docs/loadtest.md.
+loadtest: install .env
+	$(TEST_ENV) $(TKG) neo4j start
+	status=0; $(TEST_ENV) $(BIN)/python -m bench.loadtest $(LOADTEST_ARGS) || status=$$?; \
 	$(TEST_ENV) $(TKG) neo4j stop; exit $$status
 
 stop:

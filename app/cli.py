@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from app.core.config import REPO_ROOT, Settings, get_settings
@@ -217,6 +218,41 @@ def load(
     console.print(f"{fmt}: {bulk_summary.render()}", markup=False, highlight=False)
 
 
+@app.command("export")
+def export(
+    folder: Annotated[Path, typer.Argument(help="Where facts.* and actors.* are written.")],
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Start of the window: YYYY, YYYY-MM or a day.")
+    ] = None,
+    to: Annotated[str | None, typer.Option(help="End of the window (inclusive).")] = None,
+    formats: Annotated[
+        list[str] | None, typer.Option("--format", help="parquet and/or csv (default both).")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds the read may take.")] = 600.0,
+) -> None:
+    """Write the facts valid in a window (default: all) and the actor table as Parquet and
+    CSV, dates as ISO strings."""
+    import time
+
+    from graph_schema.errors import TkgError
+
+    try:
+        from tkg_client import Client
+    except ImportError as error:
+        raise _fail(
+            f"export needs the notebook extra: pip install -e '.[notebook]' ({error})"
+        ) from error
+    started = time.perf_counter()
+    try:
+        with Client(get_settings(), timeout=timeout) as client:
+            written = client.export(folder, from_, to, formats or ["parquet", "csv"])
+    except TkgError as error:
+        raise _fail(str(error)) from error
+    for path in written:
+        console.print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    console.print(f"exported in {time.perf_counter() - started:.1f} s")
+
+
 @app.command("loads")
 def loads(
     dataset: Annotated[str | None, typer.Option(help="Only loads of this data set.")] = None,
@@ -271,7 +307,11 @@ def serve(
     import httpx
     import uvicorn
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:  # e.g. no API keys off loopback
+        # The messages only: the error's own text repeats the input, password included.
+        raise _fail("; ".join(item["msg"] for item in error.errors())) from error
     url = f"http://{settings.api_host}:{settings.api_port}"
     try:
         answer = httpx.get(f"{url}/health", timeout=2)
@@ -296,6 +336,19 @@ def serve(
         )
     finally:
         pid_file.unlink(missing_ok=True)
+
+
+@app.command("api-key")
+def api_key() -> None:
+    """Make a new API key: give the key to the client, put its SHA-256 in API_KEY_HASHES
+    (or a line of API_KEYS_FILE). The key itself is stored nowhere."""
+    import hashlib
+
+    key = secrets.token_urlsafe(32)
+    console.print(f"key (for the client's Authorization: Bearer header): {key}")
+    console.print(
+        f"SHA-256 (for API_KEY_HASHES or API_KEYS_FILE): {hashlib.sha256(key.encode()).hexdigest()}"
+    )
 
 
 @app.command("stop")

@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import neo4j
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
 from neo4j.exceptions import DriverError, Neo4jError
 
+from app.api.guards import install_guards
 from app.api.main import ROUTERS
-from app.api.problems import install_problem_handlers
+from app.api.params import query_guard
+from app.api.problems import declare_problems, install_problem_handlers
+from app.api.routes.docs import install_docs
 from app.core.config import Settings, get_settings
 from graph_schema.ddl import apply_schema
 from queries.versions import read_graph_version
@@ -32,15 +37,20 @@ Errors are RFC 9457 problem bodies (`application/problem+json`).
 """
 
 
-def open_driver(settings: Settings) -> neo4j.Driver:
+def open_driver(settings: Settings, *, fail_fast: bool = False) -> neo4j.Driver:
+    """A driver for tools (patient: loads retry deadlocks) or, with `fail_fast`, for the
+    API: connections opened within `neo4j_connect_timeout_seconds` and no driver retries
+    (queries.runner retries within the query budget), so a Neo4j that is down costs a
+    request a prompt 503, not seconds of waiting."""
+    connect = settings.neo4j_connect_timeout_seconds if fail_fast else 5.0
     return neo4j.GraphDatabase.driver(
         settings.bolt_uri,
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        connection_acquisition_timeout=10.0,
-        connection_timeout=5.0,
+        connection_acquisition_timeout=2 * connect if fail_fast else 10.0,
+        connection_timeout=connect,
         # An analyst waiting on an answer is better served by a prompt 503 than by 30 s
         # of retries against a Neo4j that is down.
-        max_transaction_retry_time=settings.neo4j_retry_seconds,
+        max_transaction_retry_time=0 if fail_fast else settings.neo4j_retry_seconds,
         # Absent optional properties (retracted_at) are normal here, not typos to warn about.
         notifications_min_severity="OFF",
     )
@@ -51,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        driver = open_driver(settings)
+        driver = open_driver(settings, fail_fast=True)
         app.state.driver = driver
         if settings.apply_schema_on_startup:
             try:
@@ -82,9 +92,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Served by app.api.routes.docs from installed files, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(query_guard)],
     )
     app.state.settings = settings
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_docs(app)
+    install_guards(app, settings)
+    install_openapi(app)
     return app
+
+
+def install_openapi(app: FastAPI) -> None:
+    """The OpenAPI document as the contract: problem bodies declared for every error."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            app.openapi_schema = declare_problems(spec)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

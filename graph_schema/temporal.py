@@ -21,7 +21,7 @@ OPEN_END = date(9999, 12, 31)
 # An unknown beginning is stored as the first representable day, for the same reason.
 OPEN_START = date(1, 1, 1)
 
-_PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+_PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$", re.ASCII)
 
 
 class Precision(StrEnum):

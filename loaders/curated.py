@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,10 @@ import neo4j
 import yaml
 from pydantic import BaseModel, ValidationError
 from rich.progress import Progress
+from yaml._yaml import CParser
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from graph_schema.errors import TkgError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, Precision
@@ -99,48 +104,143 @@ def _yaml_lines(node: yaml.Node, path: Loc, lines: dict[Loc, int]) -> None:
             _yaml_lines(item, (*path, index), lines)
 
 
-def read_document(path: Path) -> tuple[Any, dict[Loc, int]]:
+# A curated file is written by hand and read whole: these bound what reading it may cost
+# (a 50 MB YAML file took 5 GB to parse). Larger data goes through the bulk loaders.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 32
+
+
+class BoundedLoader(Composer, CParser, SafeConstructor, Resolver):
+    """A safe loader, less what makes a small file cost without bound or mean two things:
+    anchors and aliases (577 bytes of nested aliases expand to gigabytes), a key given
+    twice in one mapping (the last would silently win), and nesting deeper than MAX_DEPTH
+    (the composer recurses).
+
+    libyaml scans and parses (4 times faster than PyYAML's Python parser, and leaner);
+    PyYAML's Python composer builds the nodes, so that it can refuse those as it goes.
+    """
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._refuse("aliases (*name) are not accepted: write the value out", event)
+        if getattr(event, "anchor", None) is not None:
+            self._refuse("anchors (&name) are not accepted: write the value out", event)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self._refuse(f"nested deeper than {MAX_DEPTH} levels", event)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
+        node: yaml.MappingNode = super().compose_mapping_node(anchor)
+        first_line: dict[str, int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            if key.value in first_line:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"key {key.value!r} given twice in one mapping "
+                    f"(first on line {first_line[key.value]})",
+                    key.start_mark,
+                )
+            first_line[key.value] = key.start_mark.line + 1
+        return node
+
+    @staticmethod
+    def _refuse(message: str, event: Any) -> None:
+        raise yaml.composer.ComposerError(None, None, message, event.start_mark)
+
+
+def _parse_yaml(text: str, lines: dict[Loc, int]) -> Any:
+    loader = BoundedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _yaml_lines(node, (), lines)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+class _JsonShapeError(ValueError):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.lineno = line
+
+
+_JSON_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[{\]}\n]')
+
+
+def _parse_json(text: str) -> Any:
+    depth, line = 0, 1
+    for match in _JSON_STRING_OR_BRACKET.finditer(text):
+        char = match.group()
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _JsonShapeError(f"nested deeper than {MAX_DEPTH} levels", line)
+        elif char in "]}":
+            depth -= 1
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise _JsonShapeError(f"key {key!r} given twice in one object", None)
+            result[key] = value
+        return result
+
+    return json.loads(text, object_pairs_hook=no_duplicates)
+
+
+def read_document(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[Any, dict[Loc, int]]:
     """Parse YAML or JSON, with the line of every key and item where YAML gives it.
 
     Raises:
-        CuratedLoadError: the file cannot be read or parsed.
+        CuratedLoadError: the file cannot be read or parsed, is over `max_bytes`, or uses
+            anchors, aliases, a key twice or deep nesting.
     """
+
+    def problem(line: int | None, message: str) -> CuratedLoadError:
+        return CuratedLoadError(
+            [Problem(file=str(path), line=line, entry="file", field="-", message=message)]
+        )
+
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise problem(
+                None,
+                f"{size / 2**20:.1f} MiB is over the {max_bytes / 2**20:g} MiB limit of a "
+                "curated file; split it, or load bulk data with `tkg load --format`",
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise CuratedLoadError(
-            [
-                Problem(
-                    file=str(path),
-                    line=None,
-                    entry="file",
-                    field="-",
-                    message=f"cannot read: {error}",
-                )
-            ]
-        ) from error
+        raise problem(None, f"cannot read: {error}") from error
     lines: dict[Loc, int] = {}
     try:
         if path.suffix.lower() == ".json":
-            return json.loads(text), lines
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        if node is not None:
-            _yaml_lines(node, (), lines)
-        return yaml.safe_load(text), lines
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
+            return _parse_json(text), lines
+        return _parse_yaml(text, lines), lines
+    except (yaml.YAMLError, json.JSONDecodeError, _JsonShapeError) as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else getattr(error, "lineno", None)
-        raise CuratedLoadError(
-            [
-                Problem(
-                    file=str(path),
-                    line=line,
-                    entry="file",
-                    field="-",
-                    message=f"not valid {path.suffix.lstrip('.')}: {error}",
-                )
-            ]
-        ) from error
+        raise problem(line, f"not valid {path.suffix.lstrip('.')}: {error}") from error
 
 
 def _locate(path: Path, raw: Any, loc: Loc, lines: dict[Loc, int], message: str) -> Problem:

@@ -24,6 +24,14 @@ Slug = Annotated[
     Field(description="A stable lower-case id: letters, digits and hyphens."),
 ]
 Confidence = Annotated[float, Field(ge=0.0, le=1.0, description="0 (doubtful) to 1 (certain).")]
+# Bounds on every string and list: a file is read whole, so a 50 MB title or a million
+# aliases would otherwise reach the graph as they are.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Label = Annotated[str, StringConstraints(max_length=100)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+Url = Annotated[str, StringConstraints(max_length=2_000)]
+MAX_REFERENCES = 100
+MAX_ENTRIES = 200_000
 _ISO3 = re.compile(r"^[a-z]{3}$")
 
 
@@ -61,34 +69,36 @@ class EventKind(StrEnum):
 
 class DatasetInfo(Entry):
     id: Slug
-    title: str = Field(min_length=1)
-    description: str = ""
+    title: Name
+    description: Text = ""
     published: date | None = Field(
         default=None, description="When the source document was published."
     )
-    source_document: str | None = Field(default=None, description="What the dataset encodes.")
+    source_document: Text | None = Field(default=None, description="What the dataset encodes.")
 
 
 class SourceEntry(Entry):
     id: Slug
-    name: str = Field(min_length=1)
+    name: Name
     kind: SourceKind
-    url: str | None = None
+    url: Url | None = None
     published: PartialDateField | None = None
-    description: str = ""
+    description: Text = ""
 
 
 class ActorEntry(Entry):
     id: Slug = Field(description="ISO 3166-1 alpha-3 in lower case for states; a slug otherwise.")
-    name: str = Field(min_length=1)
+    name: Name
     kind: ActorKind
-    aliases: list[str] = Field(
-        default_factory=list, description="Other names that resolve to this actor."
+    aliases: list[Name] = Field(
+        default_factory=list,
+        max_length=MAX_REFERENCES,
+        description="Other names that resolve to this actor.",
     )
     part_of: Slug | None = Field(
         default=None, description="The actor this one belongs to (PART_OF)."
     )
-    description: str = ""
+    description: Text = ""
 
     @model_validator(mode="after")
     def _states_use_iso3(self) -> Self:
@@ -101,37 +111,37 @@ class ActorEntry(Entry):
 
 class LocationEntry(Entry):
     id: Slug
-    name: str = Field(min_length=1)
-    kind: str = Field(default="place", description="city, region, port, border area ...")
+    name: Name
+    kind: Label = Field(default="place", description="city, region, port, border area ...")
     country: Slug | None = Field(default=None, description="The state actor it lies in.")
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[Name] = Field(default_factory=list, max_length=MAX_REFERENCES)
 
 
 class WeaponSystemEntry(Entry):
     id: Slug
-    name: str = Field(min_length=1)
-    kind: str = Field(default="weapon", description="ballistic missile, artillery shell ...")
+    name: Name
+    kind: Label = Field(default="weapon", description="ballistic missile, artillery shell ...")
     produced_by: Slug | None = Field(default=None, description="The actor that makes it.")
 
 
 class Participant(Entry):
     actor: Slug
-    role: str = Field(default="participant", description="initiator, target, signatory, host ...")
+    role: Label = Field(default="participant", description="initiator, target, signatory, host ...")
 
 
 class EventEntry(Entry):
     id: Slug
-    name: str = Field(min_length=1)
+    name: Name
     kind: EventKind
     date: PartialDateField = Field(
         description="When it happened (or began): YYYY, YYYY-MM or YYYY-MM-DD."
     )
     end: PartialDateField | None = Field(default=None, description="When it ended, if it lasted.")
     location: Slug | None = None
-    participants: list[Participant] = Field(default_factory=list)
-    weapons: list[Slug] = Field(default_factory=list)
-    sources: list[Slug] = Field(min_length=1)
-    description: str = ""
+    participants: list[Participant] = Field(default_factory=list, max_length=MAX_REFERENCES)
+    weapons: list[Slug] = Field(default_factory=list, max_length=MAX_REFERENCES)
+    sources: list[Slug] = Field(min_length=1, max_length=MAX_REFERENCES)
+    description: Text = ""
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
@@ -152,10 +162,12 @@ class FactEntry(Entry):
         default=None, description="End of validity; absent: ongoing."
     )
     event: Slug | None = Field(default=None, description="The event the fact came from.")
-    sources: list[Slug] = Field(min_length=1, description="Sources that report the fact.")
+    sources: list[Slug] = Field(
+        min_length=1, max_length=MAX_REFERENCES, description="Sources that report the fact."
+    )
     confidence: Confidence = 1.0
-    role: str | None = Field(default=None, description="The office held, for HOLDS_ROLE facts.")
-    description: str = ""
+    role: Label | None = Field(default=None, description="The office held, for HOLDS_ROLE facts.")
+    description: Text = ""
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
@@ -173,10 +185,12 @@ class ClaimEntry(Entry):
     fact: Slug | None = Field(default=None, description="The fact claimed or denied.")
     event: Slug | None = Field(default=None, description="The event claimed or denied.")
     date: PartialDateField = Field(description="When the claim was made.")
-    quote: str | None = Field(
+    quote: Text | None = Field(
         default=None, description="The claimant's words, where the source gives them."
     )
-    reported_in: list[Slug] = Field(min_length=1, description="Sources that report the claim.")
+    reported_in: list[Slug] = Field(
+        min_length=1, max_length=MAX_REFERENCES, description="Sources that report the claim."
+    )
 
     @model_validator(mode="after")
     def _about_one_thing(self) -> Self:
@@ -188,13 +202,13 @@ class ClaimEntry(Entry):
 class CuratedDataset(Entry):
     format: Literal["tkg-curated/1"] = Field(description="Format name and version.")
     dataset: DatasetInfo
-    sources: list[SourceEntry] = Field(default_factory=list)
-    actors: list[ActorEntry] = Field(default_factory=list)
-    locations: list[LocationEntry] = Field(default_factory=list)
-    weapon_systems: list[WeaponSystemEntry] = Field(default_factory=list)
-    events: list[EventEntry] = Field(default_factory=list)
-    facts: list[FactEntry] = Field(default_factory=list)
-    claims: list[ClaimEntry] = Field(default_factory=list)
+    sources: list[SourceEntry] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    actors: list[ActorEntry] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    locations: list[LocationEntry] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    weapon_systems: list[WeaponSystemEntry] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    events: list[EventEntry] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    facts: list[FactEntry] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    claims: list[ClaimEntry] = Field(default_factory=list, max_length=MAX_ENTRIES)
 
 
 class _Identified(Protocol):

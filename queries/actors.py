@@ -149,6 +149,7 @@ ORDER BY id
 
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 # Lucene refuses queries of more than 1024 clauses; two per word stays far below that.
+MAX_WORD_CHARS = 64
 MAX_QUERY_WORDS = 16
 # Full-text hits ranked per query: enough that the busiest actors among thousands of
 # "Government (X)" names are among them.
@@ -160,7 +161,13 @@ def lucene_query(text: str, *, every_word: bool = True) -> str:
     a spelling one edit away; all of them required, or any. Folding leaves letters and
     digits only, and each word is escaped as well, so no input can be read as Lucene
     syntax."""
-    words = [_LUCENE_SPECIAL.sub(r"\\\1", w) for w in alias_key(text).split()[:MAX_QUERY_WORDS]]
+    # Each word cut at MAX_WORD_CHARS: a longer fuzzy term is an automaton Lucene refuses
+    # to build ("input automaton is too large"), and names reach here from every route that
+    # suggests the closest actors, not only from the length-checked `q`.
+    words = [
+        _LUCENE_SPECIAL.sub(r"\\\1", w[:MAX_WORD_CHARS])
+        for w in alias_key(text).split()[:MAX_QUERY_WORDS]
+    ]
     joint = " AND " if every_word else " OR "
     return joint.join(f"({w}* OR {w}~1)" if len(w) > 3 else f"{w}*" for w in words)
 

@@ -124,21 +124,27 @@ RETURN counterpart.id AS counterpart_id, counterpart.name AS counterpart_name,
     ]
 
 
+# Facts `r` in scope between $a and $b (each with its parts on rollup); `%s` takes the types.
+BETWEEN: LiteralString = (
+    "MATCH (anchor:Actor {id: $a})\n"
+    + MEMBERS
+    + "WITH collect(member) AS a_side\n"
+    + "MATCH (anchor:Actor {id: $b})\n"
+    + MEMBERS
+    + "WITH a_side, collect(member) AS b_side\n"
+    + "UNWIND a_side AS x\n"
+    + "MATCH (x)-[r:%s]-(y:Actor)\n"
+    + "WHERE y IN b_side AND "
+    + FACT_IN_SCOPE
+)
+
+
 def facts_between(
     tx: neo4j.ManagedTransaction, a: str, b: str, scope: TimeScope, filters: FactFilter
 ) -> list[FactPublic]:
     """Facts between two actors, either direction."""
     cypher = (
-        "MATCH (anchor:Actor {id: $a})\n"
-        + MEMBERS
-        + "WITH collect(member) AS a_side\n"
-        + "MATCH (anchor:Actor {id: $b})\n"
-        + MEMBERS
-        + "WITH a_side, collect(member) AS b_side\n"
-        + "UNWIND a_side AS x\n"
-        + f"MATCH (x)-[r:{type_alternation(filters.types)}]-(y:Actor)\n"
-        + "WHERE y IN b_side AND "
-        + FACT_IN_SCOPE
+        BETWEEN % type_alternation(filters.types)
         + "RETURN DISTINCT "
         + FACT_COLUMNS
         + "ORDER BY props.valid_from, props.id"

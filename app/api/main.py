@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.routes import actors, events, graph, health, loads, paths, relationships
+from app.api.routes import (
+    actors,
+    analytics,
+    events,
+    graph,
+    health,
+    loads,
+    paths,
+    relationships,
+)
 
 # Included straight into the app: every level of router nesting is matched anew on each
 # request, which cost a measurable share of a fast query's answer.
@@ -16,4 +25,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     paths.router,
     graph.router,
     loads.router,
+    analytics.router,
 )

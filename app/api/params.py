@@ -5,25 +5,39 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import types
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 import neo4j
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
+from app.api.deps import SettingsDep
 from app.core.config import Settings
 from graph_schema.errors import AmbiguousActorError, InvalidQueryError, UnknownActorError
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, ensure_utc
 from graph_schema.vocabulary import FactClass, FactType, Status
-from queries.actors import resolve_actors, search_actors
+from queries.actors import MAX_QUERY_WORDS, MAX_WORD_CHARS, resolve_actors, search_actors
 from queries.models import FactFilter, TimeScope, end_of_day
 from queries.runner import run_read
 
 T = TypeVar("T")
 
 DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD; a month or year means the whole of it."
+# What the date parameters accept; the OpenAPI document states it too.
+DATE_PATTERN = r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)?$"
+TIMESTAMP_PATTERN = (
+    r"^([Nn][Oo][Ww]|[0-9]{4}(-[0-9]{2}(-[0-9]{2}(T[0-9]{2}(:[0-9]{2}(:[0-9]{2}"
+    r"(\.[0-9]{1,6})?)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?)?$"
+)
+# Lucene turns each word into clauses, and a long word into a large automaton: past these,
+# the full-text index fails (TooManyClauses, "input automaton is too large").
+MAX_SEARCH_CHARS = 200
 
 
 def parse_partial(field: str, value: str | None) -> PartialDate | None:
@@ -67,21 +81,30 @@ async def time_scope(
     at: Annotated[
         str | None,
         Query(
-            description=f"Facts valid on this day (or month, or year). {DATE_HELP}",
+            description=f"Facts valid on this day (or month, or year). {DATE_HELP} "
+            "Not with `from`/`to`.",
             examples=["2024-07-01"],
+            pattern=DATE_PATTERN,
         ),
     ] = None,
     from_: Annotated[
         str | None,
         Query(
             alias="from",
-            description=f"Start of a window: facts overlapping it count. {DATE_HELP}",
+            description=f"Start of a window: facts overlapping it count. {DATE_HELP} "
+            "Not with `at`.",
             examples=["2024-10"],
+            pattern=DATE_PATTERN,
         ),
     ] = None,
     to: Annotated[
         str | None,
-        Query(description=f"End of the window (inclusive). {DATE_HELP}", examples=["2024-10"]),
+        Query(
+            description=f"End of the window (inclusive), not before `from`. {DATE_HELP} "
+            "Not with `at`.",
+            examples=["2024-10"],
+            pattern=DATE_PATTERN,
+        ),
     ] = None,
     known_at: Annotated[
         str | None,
@@ -90,6 +113,7 @@ async def time_scope(
             "the end of that day, UTC; or an ISO timestamp; or `now` (the default). Before the "
             "first load the graph held nothing, so answers are empty.",
             examples=["2026-01-01"],
+            pattern=TIMESTAMP_PATTERN,
         ),
     ] = None,
 ) -> TimeScope:
@@ -149,8 +173,9 @@ async def fact_filter(
         str | None,
         Query(
             description="`country`: a sub-actor's facts (ministries, forces, offices) count as its "
-            "country's.",
+            "country's; `none` (the default): each actor's own.",
             examples=["country"],
+            pattern="^(country|none)?$",
         ),
     ] = None,
 ) -> FactFilter:
@@ -175,20 +200,35 @@ class Page(BaseModel):
 
 
 async def page(
+    settings: SettingsDep,
     cursor: Annotated[
-        str | None, Query(description="The `next` value of the previous page.")
+        str | None,
+        Query(
+            description="The `next` value of the previous page (pages reach at most "
+            "MAX_OFFSET items deep, 100,000 by default).",
+            max_length=64,
+            pattern="^[A-Za-z0-9_=-]*$",
+        ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Items per page.")] = 100,
 ) -> Page:
     if not cursor:
         return Page(offset=0, limit=limit)
+    not_ours = "not a cursor this service issued"
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
-        offset = int(decoded["o"])
+        offset = decoded["o"]
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as error:
-        raise InvalidQueryError("cursor", cursor, "not a cursor this service issued") from error
-    if offset < 0:
-        raise InvalidQueryError("cursor", cursor, "not a cursor this service issued")
+        raise InvalidQueryError("cursor", cursor, not_ours) from error
+    # json.loads gives floats (1e400 is inf) and ints of any size: only a plain int is ours.
+    if type(offset) is not int or offset < 0:
+        raise InvalidQueryError("cursor", cursor, not_ours)
+    if offset > settings.max_offset:
+        raise InvalidQueryError(
+            "cursor",
+            cursor,
+            f"pages reach at most {settings.max_offset} items deep; narrow the query instead",
+        )
     return Page(offset=offset, limit=limit)
 
 
@@ -207,18 +247,136 @@ class ListPublic(BaseModel, Generic[T]):
     next: str | None = Field(description="Cursor for the next page; null on the last.")
 
 
-def paginate(items: list[T], current: Page) -> ListPublic[T]:
-    """Page a list computed whole (grouped answers); queries page in Cypher where they can."""
-    chunk = items[current.offset : current.offset + current.limit]
-    more = current.offset + current.limit < len(items)
+def paginate(items: list[T], current: Page, max_bytes: int | None = None) -> ListPublic[T]:
+    """Page a list computed whole (grouped answers); queries page in Cypher where they can.
+    A page whose JSON would pass `max_bytes` ends early; its `next` continues it."""
+    chunk = fit_bytes(items[current.offset : current.offset + current.limit], max_bytes)
+    more = current.offset + len(chunk) < len(items)
     return ListPublic[T](data=chunk, count=len(chunk), next=next_cursor(current, len(chunk), more))
 
 
-def page_from_overfetch(items: list[T], current: Page) -> ListPublic[T]:
-    """A page from a query that asked for `limit + 1` rows: the extra one says there is more."""
-    chunk = items[: current.limit]
-    more = len(items) > current.limit
+def page_from_overfetch(
+    items: list[T], current: Page, max_bytes: int | None = None
+) -> ListPublic[T]:
+    """A page from a query that asked for `limit + 1` rows: the extra one says there is more.
+    A page whose JSON would pass `max_bytes` ends early; its `next` continues it."""
+    chunk = fit_bytes(items[: current.limit], max_bytes)
+    more = len(items) > len(chunk)
     return ListPublic[T](data=chunk, count=len(chunk), next=next_cursor(current, len(chunk), more))
+
+
+def fit_bytes(items: list[T], max_bytes: int | None) -> list[T]:
+    """The longest head of `items` whose JSON stays within `max_bytes` (at least one item,
+    so that paging always moves on)."""
+    if max_bytes is None:
+        return items
+    total = 0
+    for index, item in enumerate(items):
+        total += len(item.model_dump_json()) + 1 if isinstance(item, BaseModel) else 64
+        if total > max_bytes and index > 0:
+            return items[:index]
+    return items
+
+
+# -- one value per scalar parameter, bounded lists, ASCII digits -------------------------
+_QUERY_SHAPES: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin in (list, set, tuple, frozenset):
+        return True
+    if origin in (Union, types.UnionType):
+        return any(_is_list(arg) for arg in get_args(annotation))
+    if origin is Annotated:
+        return _is_list(get_args(annotation)[0])
+    return False
+
+
+def _query_fields(dependant: Dependant) -> list[Any]:
+    fields = list(dependant.query_params)
+    for sub in dependant.dependencies:
+        fields.extend(_query_fields(sub))
+    return fields
+
+
+def _query_shape(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
+    """The route's scalar and list query parameters, by the name clients use."""
+    shape = _QUERY_SHAPES.get(id(route))
+    if shape is None:
+        fields = _query_fields(route.dependant)
+        lists = frozenset(f.alias for f in fields if _is_list(f.field_info.annotation))
+        scalars = frozenset(f.alias for f in fields) - lists
+        shape = _QUERY_SHAPES[id(route)] = (scalars, lists)
+    return shape
+
+
+async def query_guard(request: Request, settings: SettingsDep) -> None:
+    """Refuse what would silently mean something else or cost without bound: a scalar
+    parameter given twice (which one counts?), digits other than ASCII 0-9 (`２０２４`),
+    more than `max_list_items` distinct values of a repeatable parameter.
+
+    Raises:
+        InvalidQueryError: the parameter at fault, and the rule.
+    """
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    scalars, lists = _query_shape(route)
+    items = request.query_params.multi_items()
+    for name, times in Counter(name for name, _ in items).items():
+        if name in scalars and times > 1:
+            raise InvalidQueryError(
+                name, request.query_params.getlist(name)[:3], f"given {times} times; give it once"
+            )
+        if name in lists:
+            distinct = {
+                part.strip()
+                for value in request.query_params.getlist(name)
+                for part in value.split(",")
+            }
+            if len(distinct) > settings.max_list_items:
+                raise InvalidQueryError(
+                    name,
+                    f"{len(distinct)} distinct values",
+                    f"at most {settings.max_list_items} distinct values",
+                )
+    for name, value in items:
+        if (name in scalars or name in lists) and any(
+            char.isdigit() and not char.isascii() for char in value
+        ):
+            raise InvalidQueryError(name, value, "digits must be ASCII 0-9")
+
+
+def search_words(field: str, text: str | None) -> str | None:
+    """Free text for the full-text index, within what Lucene can answer.
+
+    Raises:
+        InvalidQueryError: too many words, or a word too long.
+    """
+    if text is None:
+        return None
+    words = text.split()
+    if len(words) > MAX_QUERY_WORDS:
+        raise InvalidQueryError(field, f"{len(words)} words", f"at most {MAX_QUERY_WORDS} words")
+    for word in words:
+        if len(word) > MAX_WORD_CHARS:
+            raise InvalidQueryError(
+                field, word[:20] + "...", f"words of at most {MAX_WORD_CHARS} characters"
+            )
+    return text
+
+
+def distinct_names(field: str, values: list[str], limit: int) -> list[str]:
+    """Repeated or comma-separated names, each once, in order.
+
+    Raises:
+        InvalidQueryError: more than `limit` distinct names.
+    """
+    names = list(dict.fromkeys(n.strip() for v in values for n in v.split(",") if n.strip()))
+    if len(names) > limit:
+        raise InvalidQueryError(field, f"{len(names)} names", f"at most {limit} distinct names")
+    return names
 
 
 def read(

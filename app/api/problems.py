@@ -20,6 +20,7 @@ from graph_schema.errors import (
     TkgError,
     UnknownActorError,
 )
+from queries.runner import unavailable_reason
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -73,10 +74,67 @@ def problem_response(
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "Unknown actor, event or fact."},
-    422: {"model": Problem, "description": "A parameter is malformed; the body names it."},
-    503: {"model": Problem, "description": "Neo4j is unreachable."},
+    422: {
+        "model": Problem,
+        "description": "A parameter is malformed, repeated, past a limit, or contradicts "
+        "another; `invalid_params` names it.",
+    },
+    503: {
+        "model": Problem,
+        "description": "Neo4j is unreachable, or every slot for expensive queries is taken "
+        "(then `Retry-After` says when to try again).",
+    },
     504: {"model": Problem, "description": "The query ran past its time budget."},
 }
+
+# Answers any route may give, whatever it declares: the guards in app/api/guards.py send
+# them before or around the route.
+COMMON_PROBLEMS: dict[str, str] = {
+    "400": "A malformed request.",
+    "401": "An API key is needed (`Authorization: Bearer <key>`) and none, or a wrong one, "
+    "was given.",
+    "405": "The route answers GET only; `Allow` lists the methods.",
+    "421": "The Host header names a host this API does not serve.",
+    "429": "Too many requests from this client; `Retry-After` says when to try again.",
+    "500": "The server failed to answer; the error is logged.",
+    "503": "Neo4j is unreachable, or every slot for expensive queries is taken.",
+    "504": "The query ran past its time budget.",
+}
+
+
+def declare_problems(spec: dict[str, Any]) -> dict[str, Any]:
+    """Make the OpenAPI document say what the API does: every error is
+    `application/problem+json` with the `Problem` schema, and every operation may give the
+    answers the guards give."""
+    ref = {"$ref": "#/components/schemas/Problem"}
+    components = spec.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Problem", Problem.model_json_schema(ref_template=_REF_TEMPLATE))
+    components.setdefault(
+        "InvalidParam", InvalidParam.model_json_schema(ref_template=_REF_TEMPLATE)
+    )
+    for schema_name in ("HTTPValidationError", "ValidationError"):
+        components.pop(schema_name, None)
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in COMMON_PROBLEMS.items():
+                responses.setdefault(code, {"description": description})
+            for code, response in responses.items():
+                if code.isdigit() and int(code) >= 400:
+                    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": ref}}
+                    if code in ("429", "503"):
+                        response["headers"] = {"Retry-After": _RETRY_AFTER}
+                    if code == "405":
+                        response["headers"] = {"Allow": _ALLOW}
+    return spec
+
+
+_REF_TEMPLATE = "#/components/schemas/{model}"
+_RETRY_AFTER = {
+    "description": "Seconds to wait before trying again (with 429, and 503 when busy).",
+    "schema": {"type": "integer"},
+}
+_ALLOW = {"description": "The methods the route answers.", "schema": {"type": "string"}}
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -135,7 +193,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceUnavailable)
     @app.exception_handler(SessionExpired)
     def unavailable(request: Request, error: Exception) -> JSONResponse:
-        return problem_response(request, 503, "Neo4j unavailable", str(error), "neo4j-unavailable")
+        # The driver's own messages name the server's internal address: say why, not where.
+        detail = str(error) if isinstance(error, TkgError) else unavailable_reason(error)
+        return problem_response(request, 503, "Neo4j unavailable", detail, "neo4j-unavailable")
 
     @app.exception_handler(QueryTimeoutError)
     def timeout(request: Request, error: QueryTimeoutError) -> JSONResponse:
@@ -147,6 +207,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem_response(
+        response = problem_response(
             request, error.status_code, str(error.detail), str(error.detail), "http-error"
         )
+        # Starlette puts `Allow` on a 405 in the exception's headers; keep them.
+        response.headers.update(error.headers or {})
+        return response

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,6 +15,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # Local instances keep apart: `make test` must never touch what `make run` serves.
 LOCAL_PORTS: dict[str, tuple[int, int]] = {"dev": (7687, 7474), "test": (7688, 7475)}
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether an address (or `localhost`) is reachable from this machine only."""
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):
@@ -65,6 +80,56 @@ class Settings(BaseSettings):
         "on an unchanged graph loads instead of rebuilding; unset: no snapshots.",
     )
 
+    # -- hardening: limits, isolation, who may call ------------------------------------
+    neo4j_connect_timeout_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How long the API waits to open a connection to Neo4j before it answers 503.",
+    )
+    max_offset: int = Field(
+        default=100_000, ge=0, description="Deepest page offset a cursor may carry (422 past it)."
+    )
+    max_list_items: int = Field(
+        default=50, ge=1, description="Most distinct values a repeatable parameter may take."
+    )
+    max_answer_bytes: int = Field(
+        default=4_000_000,
+        ge=10_000,
+        description="Largest JSON answer: pages end early (their `next` continues), graphs are "
+        "cut and marked `truncated`.",
+    )
+    heavy_route_prefixes: list[str] = Field(
+        default=["/v1/paths", "/v1/graph", "/v1/analytics"],
+        description="Path prefixes of expensive routes, which share `heavy_concurrency` slots.",
+    )
+    heavy_concurrency: int = Field(
+        default_factory=lambda: max(2, os.cpu_count() or 2),
+        ge=1,
+        description="Expensive requests served at once (default: the number of cores, at "
+        "least 2); more are refused with 503 and Retry-After, so cheap routes keep their "
+        "threads and a share of the CPU.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="Requests per client address per minute; 0 turns it off."
+    )
+    rate_limit_loopback: bool = Field(
+        default=False, description="Also rate-limit clients on loopback (off: local tools)."
+    )
+    api_key_hashes: list[str] = Field(
+        default=[],
+        description="SHA-256 hex digests of the accepted API keys (`tkg api-key` makes a key "
+        "and prints its digest).",
+    )
+    api_keys_file: Path | None = Field(
+        default=None, description="A file of SHA-256 hex digests of API keys, one per line."
+    )
+    allowed_hosts: list[str] = Field(
+        # `testserver` is the name Starlette's TestClient sends; a name without a dot is no
+        # name a rebinding page on the internet can have.
+        default=["127.0.0.1", "localhost", "[::1]", "testserver"],
+        description="Host header values the API answers (DNS-rebinding guard); `*` allows any.",
+    )
+
     @field_validator("neo4j_uri", mode="before")
     @classmethod
     def _blank_uri_is_unset(cls, value: object) -> object:
@@ -75,6 +140,34 @@ class Settings(BaseSettings):
         if self.neo4j_uri and not self.neo4j_password.get_secret_value():
             raise ValueError("NEO4J_PASSWORD must be set when NEO4J_URI points at a Neo4j")
         return self
+
+    @model_validator(mode="after")
+    def _keys_beyond_loopback(self) -> Settings:
+        hashes = self.accepted_key_hashes()  # a malformed digest is refused either way
+        if not is_loopback(self.api_host) and not hashes:
+            raise ValueError(
+                f"API_HOST={self.api_host} listens beyond loopback: set API_KEY_HASHES or "
+                "API_KEYS_FILE (see README, Security)"
+            )
+        return self
+
+    def accepted_key_hashes(self) -> frozenset[str]:
+        """The digests from settings and from `api_keys_file` (blank lines and # comments
+        skipped)."""
+        hashes = {h.strip().lower() for h in self.api_key_hashes if h.strip()}
+        if self.api_keys_file is not None:
+            try:
+                text = self.api_keys_file.read_text(encoding="utf-8")
+            except OSError as error:
+                raise ValueError(f"API_KEYS_FILE {self.api_keys_file}: {error}") from error
+            for line in text.splitlines():
+                line = line.split("#", 1)[0].strip().lower()
+                if line:
+                    hashes.add(line)
+        for digest in hashes:
+            if not _SHA256_HEX.fullmatch(digest):
+                raise ValueError(f"{digest[:12]}... is not a SHA-256 hex digest of an API key")
+        return frozenset(hashes)
 
     @property
     def manages_local_neo4j(self) -> bool:

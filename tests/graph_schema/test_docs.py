@@ -254,6 +254,38 @@ def check_loads(rows: list[Row]) -> None:
     assert newest["started_at"] <= newest["finished_at"]
 
 
+def check_class_months(rows: list[Row]) -> None:
+    months = {row["month"] for row in rows}
+    assert min(months) >= date(2023, 6, 1) and max(months) <= date(2024, 12, 1)
+    by_key = {(row["month"], row["class"]): row["facts"] for row in rows}
+    # Arms since September 2023: material cooperation from that month on, not before.
+    assert by_key.get((date(2023, 9, 1), "material_cooperation"), 0) >= 1
+    assert (
+        by_key.get((date(2023, 8, 1), "material_cooperation"), 0)
+        < by_key[(date(2023, 9, 1), "material_cooperation")]
+    )
+
+
+def check_top_counterparts(rows: list[Row]) -> None:
+    # The same count, worked out from the dataset file.
+    wanted = {"VISITED", "CONDEMNED", "ACCUSED"}
+    lo, hi = date(2024, 1, 1), date(2024, 12, 31)
+    counterparts: dict[str, set[str]] = {}
+    for fact in parse_file(BUNDLED_DATASET).facts:
+        start = fact.valid_from.first_day if fact.valid_from else date.min
+        end = fact.valid_to.last_day if fact.valid_to else date.max
+        if fact.type.value in wanted and start <= hi and end >= lo and fact.source != fact.target:
+            counterparts.setdefault(fact.source, set()).add(fact.target)
+            counterparts.setdefault(fact.target, set()).add(fact.source)
+    assert 0 < len(rows) <= 10
+    for row in rows:
+        assert row["counterparts"] == len(counterparts[row["id"]]), row
+    assert [row["counterparts"] for row in rows] == sorted(
+        (row["counterparts"] for row in rows), reverse=True
+    )
+    assert rows[0]["counterparts"] == max(len(c) for c in counterparts.values())
+
+
 CHECKS: dict[str, Check] = {
     "as-of": check_as_of,
     "window": check_window,
@@ -268,6 +300,8 @@ CHECKS: dict[str, Check] = {
     "event": check_event,
     "weapons-of": check_weapons_of,
     "claims-by": check_claims_by,
+    "class-months": check_class_months,
+    "top-counterparts": check_top_counterparts,
     "loads": check_loads,
 }
 
@@ -431,3 +465,78 @@ def test_schema_doc_lists_the_class_of_every_fact_type() -> None:
         if f"| `{fact_type.value}` | `{fact_class.value}` |" not in DOC_TEXT
     ]
     assert not missing, f"docs/schema.md lacks the class of: {missing}"
+
+
+# -- recipes are bound to indexes ----------------------------------------------------------
+
+# Plan operators that read every fact: every relationship (of a type), or every actor and
+# then all of their relationships. A label scan over a small label (Load) is no such thing.
+RELATIONSHIP_SCANS = {
+    "DirectedAllRelationshipsScan",
+    "UndirectedAllRelationshipsScan",
+    "DirectedRelationshipTypeScan",
+    "UndirectedRelationshipTypeScan",
+}
+# Recipes that still read every fact: a question over all fact types needs a branch per
+# type (see top-counterparts), which these do not spell out yet.
+SCANNING_RECIPES = {"as-recorded", "contested", "fact-history", "event"}
+
+
+def fact_scans(plan: dict[str, Any]) -> Iterator[str]:
+    operator = str(plan["operatorType"]).split("@")[0]
+    details = str(plan.get("args", {}).get("Details", ""))
+    if operator in RELATIONSHIP_SCANS or operator == "AllNodesScan":
+        yield operator
+    elif operator == "NodeByLabelScan" and ":Actor" in details:
+        yield f"{operator} {details}"
+    for child in plan.get("children", []):
+        yield from fact_scans(child)
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=[recipe.name for recipe in RECIPES])
+def test_recipe_seeks_an_index_instead_of_scanning(
+    recipe: Recipe, bundled: neo4j.Driver, settings: Settings
+) -> None:
+    with bundled.session(database=settings.neo4j_database) as session:
+        result = session.run("PROFILE " + recipe.cypher, recipe.params)
+        profile = result.consume().profile
+    assert profile is not None
+    scans = set(fact_scans(profile))
+    if recipe.name in SCANNING_RECIPES:
+        assert scans, f"{recipe.name} no longer scans: take it out of SCANNING_RECIPES"
+    else:
+        assert not scans, f"recipe {recipe.name!r} scans: {sorted(scans)}"
+
+
+# Each recipe on a slice of ICEWS18 (every 150th event) within this budget, enforced as
+# the transaction's timeout: a recipe that scans instead of seeking runs past it.
+ICEWS18_RECIPE_BUDGET_SECONDS = 10.0
+ICEWS18_PARAMS: dict[str, dict[str, Any]] = {
+    "as-of": {"a": "usa", "b": "chn", "day": "2018-06-15"},
+    "window": {"actor": "rus", "window_from": "2018-06-01", "window_to": "2018-06-30"},
+    "rollup": {"actor": "usa"},
+    "class-months": {"a": "usa", "b": "chn", "from": "2018-01-01", "to": "2018-10-31"},
+    "top-counterparts": {"from": "2018-06-01", "to": "2018-06-30", "top": 10},
+}
+
+
+def test_recipes_answer_on_an_icews18_slice_within_their_budget(
+    db: neo4j.Driver, settings: Settings, shared_datasets: Path, tmp_path: Path
+) -> None:
+    from loaders.bulk.icews18 import parse_icews18
+    from loaders.bulk.writer import BulkWriter
+    from tests.api.test_crosscheck import icews18_slice
+
+    icews18_slice(shared_datasets, tmp_path / "icews18")
+    BulkWriter(db, settings.neo4j_database, batch_size=1000).load(
+        parse_icews18(tmp_path / "icews18")
+    )
+    answered = {}
+    for name, params in ICEWS18_PARAMS.items():
+        recipe = RECIPES_BY_NAME[name]
+        work = neo4j.unit_of_work(timeout=ICEWS18_RECIPE_BUDGET_SECONDS)(
+            lambda tx, recipe=recipe, params=params: list(tx.run(recipe.cypher, params))
+        )
+        with db.session(database=settings.neo4j_database) as session:
+            answered[name] = len(session.execute_read(work))
+    assert answered["top-counterparts"] == 10 and answered["class-months"] > 0, answered

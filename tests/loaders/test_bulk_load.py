@@ -18,6 +18,8 @@ from app.core.config import REPO_ROOT, Settings
 from loaders.bulk.load import open_bulk
 from loaders.bulk.writer import BulkRowError, BulkWriter, OnError
 from loaders.curated import load_curated_file
+from queries.actors import resolve_actors
+from queries.runner import run_read
 from tests.conftest import BUNDLED_DATASET
 from tests.utils import consultation, counts
 
@@ -213,24 +215,20 @@ def test_a_load_killed_midway_then_rerun_equals_one_clean_load(
     assert counts(db, settings.neo4j_database) == clean
 
 
+def load_curated_icews_and_gdelt(db: neo4j.Driver, settings: Settings, shared: Path) -> None:
+    """The bundled data, the raw ICEWS fixture and a GDELT 2.0 slice, each naming Russia."""
+    load_curated_file(db, settings.neo4j_database, BUNDLED_DATASET)
+    for path in (
+        FIXTURES / "icews_mini.tab",
+        shared / "gdelt2-events" / "20191024143000.export.CSV",
+    ):
+        load(db, settings, path, on_error=OnError.SKIP, rejects_path=Path(os.devnull))
+
+
 def test_icews_gdelt_and_curated_russia_are_one_actor(
     db: neo4j.Driver, settings: Settings, shared_datasets: Path
 ) -> None:
-    load_curated_file(db, settings.neo4j_database, BUNDLED_DATASET)
-    load(
-        db,
-        settings,
-        FIXTURES / "icews_mini.tab",
-        on_error=OnError.SKIP,
-        rejects_path=Path(os.devnull),
-    )
-    load(
-        db,
-        settings,
-        shared_datasets / "gdelt2-events" / "20191024143000.export.CSV",
-        on_error=OnError.SKIP,
-        rejects_path=Path(os.devnull),
-    )
+    load_curated_icews_and_gdelt(db, settings, shared_datasets)
     records, _, _ = db.execute_query(
         "MATCH (a:Actor) WHERE a.id = 'rus' OR toLower(a.name) IN ['russia', 'russian federation'] "
         "RETURN a.id AS id",
@@ -248,3 +246,35 @@ def test_icews_gdelt_and_curated_russia_are_one_actor(
         database_=settings.neo4j_database,
     )
     assert [r["country"] for r in ministry] == ["rus"]
+
+
+def test_gdelt_words_for_an_actor_resolve_but_never_outrank_its_names(
+    db: neo4j.Driver, settings: Settings, shared_datasets: Path
+) -> None:
+    load_curated_icews_and_gdelt(db, settings, shared_datasets)
+
+    def resolved(names: list[str]) -> list[list[str]]:
+        found = run_read(db, settings.neo4j_database, 30, lambda tx: resolve_actors(tx, names))
+        return [[actor.id for actor in actors] for actors in found]
+
+    # GDELT calls USA, USAGOV, USAJUD and USACOP "UNITED STATES" and RUSGOV "VLADIMIR
+    # PUTIN": the states' and the person's own names win; codes name their actors.
+    assert resolved(["United States", "united-states", "Vladimir Putin", "RUSGOV", "usagov"]) == [
+        ["usa"],
+        ["usa"],
+        ["vladimir-putin"],
+        ["rus-government"],
+        ["usa-government"],
+    ]
+    words, _, _ = db.execute_query(
+        "MATCH (:Alias {key: 'united states'})-[r:REFERS_TO]->(a:Actor) "
+        "RETURN a.id AS id, r.rank AS rank ORDER BY id",
+        database_=settings.neo4j_database,
+    )
+    ranks = {row["id"]: row["rank"] for row in words}
+    assert ranks["usa"] == 0 and ranks["usa-government"] == 1
+    generic, _, _ = db.execute_query(
+        "MATCH (a:Actor) WHERE a.id STARTS WITH 'cameo-' RETURN collect(a.generic) AS flags",
+        database_=settings.neo4j_database,
+    )
+    assert generic[0]["flags"] and all(generic[0]["flags"])

@@ -9,6 +9,9 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import DriverDep, SettingsDep
 from app.api.params import (
+    DATE_PATTERN,
+    MAX_SEARCH_CHARS,
+    TIMESTAMP_PATTERN,
     FactFilterDep,
     ListPublic,
     PageDep,
@@ -18,6 +21,7 @@ from app.api.params import (
     paginate,
     read,
     scope_from,
+    search_words,
 )
 from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import ModelResponse
@@ -49,13 +53,16 @@ def search_actors_route(
         Query(
             description="A name or alias, or words of one. Exact names come first, then names "
             "holding every word, then word prefixes, then near spellings; ties go to actors "
-            "with more facts. Case, accents and punctuation do not matter.",
+            "with more facts. Case, accents and punctuation do not matter. At most 16 words of "
+            "at most 64 characters each.",
             examples=["korea"],
+            max_length=MAX_SEARCH_CHARS,
         ),
     ] = None,
     kind: Annotated[ActorKind | None, Query(description="Only actors of this kind.")] = None,
 ) -> ModelResponse:
     """Find actors by name or alias, or list them by kind."""
+    q = search_words("q", q)
     hits = read(
         driver,
         settings,
@@ -63,7 +70,7 @@ def search_actors_route(
             tx, q, kind.value if kind else None, current.offset, current.limit + 1
         ),
     )
-    return ModelResponse(page_from_overfetch(hits, current))
+    return ModelResponse(page_from_overfetch(hits, current, settings.max_answer_bytes))
 
 
 @router.get("/{actor_id}", response_model=ActorDetail)
@@ -131,7 +138,7 @@ def read_actor_relationships(
         RelationshipGroup(counterpart=counterparts[cid], type=ftype, count=len(facts), facts=facts)
         for (cid, ftype), facts in ordered
     ]
-    return ModelResponse(paginate(result, current))
+    return ModelResponse(paginate(result, current, settings.max_answer_bytes))
 
 
 class TimelinePublic(BaseModel):
@@ -152,10 +159,21 @@ def read_actor_timeline(
     current: PageDep,
     from_: Annotated[
         str | None,
-        Query(alias="from", description="Start (YYYY, YYYY-MM or YYYY-MM-DD).", examples=["2024"]),
+        Query(
+            alias="from",
+            description="Start (YYYY, YYYY-MM or YYYY-MM-DD).",
+            examples=["2024"],
+            pattern=DATE_PATTERN,
+        ),
     ] = None,
-    to: Annotated[str | None, Query(description="End, inclusive.", examples=["2024-12"])] = None,
-    known_at: Annotated[str | None, Query(description="Transaction time, as elsewhere.")] = None,
+    to: Annotated[
+        str | None,
+        Query(description="End, inclusive.", examples=["2024-12"], pattern=DATE_PATTERN),
+    ] = None,
+    known_at: Annotated[
+        str | None,
+        Query(description="Transaction time, as elsewhere.", pattern=TIMESTAMP_PATTERN),
+    ] = None,
     bucket: Annotated[
         Literal["month", "year"] | None, Query(description="Also count entries per month or year.")
     ] = None,
@@ -184,7 +202,7 @@ def read_actor_timeline(
         )
 
     entries, buckets = read(driver, settings, work)
-    page = page_from_overfetch(entries, current)
+    page = page_from_overfetch(entries, current, settings.max_answer_bytes)
     return ModelResponse(
         TimelinePublic(data=page.data, count=page.count, next=page.next, buckets=buckets)
     )

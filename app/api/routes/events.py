@@ -5,7 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app.api.deps import DriverDep, SettingsDep
-from app.api.params import ListPublic, PageDep, page_from_overfetch, read, resolve, scope_from
+from app.api.params import (
+    DATE_PATTERN,
+    ListPublic,
+    PageDep,
+    page_from_overfetch,
+    read,
+    resolve,
+    scope_from,
+)
 from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import ModelResponse
 from graph_schema.errors import NotFoundError
@@ -35,10 +43,16 @@ def read_events(
     from_: Annotated[
         str | None,
         Query(
-            alias="from", description="Start (YYYY, YYYY-MM or YYYY-MM-DD).", examples=["2024-06"]
+            alias="from",
+            description="Start (YYYY, YYYY-MM or YYYY-MM-DD).",
+            examples=["2024-06"],
+            pattern=DATE_PATTERN,
         ),
     ] = None,
-    to: Annotated[str | None, Query(description="End, inclusive.", examples=["2024-10"])] = None,
+    to: Annotated[
+        str | None,
+        Query(description="End, inclusive.", examples=["2024-10"], pattern=DATE_PATTERN),
+    ] = None,
 ) -> ModelResponse:
     """Dated events in order, by participant, kind, place and window (default: all time)."""
     scope = scope_from(None, from_, to, None) if (from_ or to) else TimeScope.everything()
@@ -55,7 +69,7 @@ def read_events(
             current.limit + 1,
         ),
     )
-    return ModelResponse(page_from_overfetch(events, current))
+    return ModelResponse(page_from_overfetch(events, current, settings.max_answer_bytes))
 
 
 @router.get("/{event_id}", response_model=EventDetail)

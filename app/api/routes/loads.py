@@ -29,4 +29,4 @@ def read_loads(
         settings,
         lambda tx: list_loads(tx, dataset=dataset, offset=current.offset, limit=current.limit + 1),
     )
-    return ModelResponse(page_from_overfetch(loads, current))
+    return ModelResponse(page_from_overfetch(loads, current, settings.max_answer_bytes))

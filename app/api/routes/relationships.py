@@ -48,4 +48,4 @@ def read_relationships(
         )
 
     facts = read(driver, settings, work)
-    return ModelResponse(paginate(facts, current))
+    return ModelResponse(paginate(facts, current, settings.max_answer_bytes))

@@ -1,0 +1,92 @@
+"""The local Neo4j is locked down: APOC limited to an allow-list, files owner-only, the
+initial password never on a command line, CORS for its own Browser only."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator
+from typing import Any
+
+import neo4j
+import pytest
+
+from app.core.config import Settings
+from app.core.neo4j_server import APOC_ALLOWLIST, LIB_DIR, LocalNeo4j
+
+
+@pytest.fixture
+def throwaway(settings: Settings) -> Iterator[LocalNeo4j]:
+    """An instance that is configured but never started (nothing listens on its ports)."""
+    other = settings.model_copy(
+        update={"tkg_instance": "lockdown-check", "neo4j_bolt_port": 1, "neo4j_http_port": 2}
+    )
+    server = LocalNeo4j(other)
+    shutil.rmtree(server.home, ignore_errors=True)
+    yield server
+    shutil.rmtree(server.home, ignore_errors=True)
+
+
+def test_the_config_allows_no_apoc_that_writes_loads_or_runs_cypher(
+    throwaway: LocalNeo4j,
+) -> None:
+    throwaway.write_config()
+    conf = (throwaway.conf_dir / "neo4j.conf").read_text()
+    assert "procedures.unrestricted" not in conf
+    assert "allowlist=apoc.*" not in conf
+    for forbidden in ("apoc.cypher", "apoc.periodic", "apoc.trigger", "apoc.load", "apoc.create"):
+        assert not any(entry.startswith(forbidden) for entry in APOC_ALLOWLIST)
+    assert "http_access_control_allow_origin=http://127.0.0.1:2" in conf
+    assert stat.S_IMODE((throwaway.conf_dir / "neo4j.conf").stat().st_mode) == 0o600
+    for folder in (throwaway.home, throwaway.data_dir, throwaway.conf_dir, throwaway.logs_dir):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_old_world_readable_files_become_owner_only(throwaway: LocalNeo4j) -> None:
+    auth = throwaway.data_dir / "dbms" / "auth.ini"
+    auth.parent.mkdir(parents=True)
+    auth.write_text("neo4j:hash\n")
+    auth.chmod(0o644)
+    throwaway.make_private()
+    assert stat.S_IMODE(auth.stat().st_mode) == 0o600
+    assert stat.S_IMODE(auth.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(not LIB_DIR.is_dir(), reason="Neo4j jars not fetched")
+def test_the_initial_password_is_never_on_a_command_line(
+    throwaway: LocalNeo4j, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands: list[list[str]] = []
+    real_run = subprocess.run
+
+    def spy(command: list[str], **kwargs: Any) -> Any:
+        commands.append(command)
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    throwaway.write_config()
+    throwaway.set_initial_password()
+    password = throwaway.settings.neo4j_password.get_secret_value()
+    assert commands and not any(password in arg for arg in commands[0])
+    auth = throwaway.data_dir / "dbms" / "auth.ini"
+    assert auth.exists(), "the admin tool read the password from its argument file"
+    assert stat.S_IMODE(auth.stat().st_mode) & 0o077 == 0
+    assert not list(throwaway.home.glob("*.args")), "the argument file is removed"
+
+
+def test_the_running_server_offers_only_the_allowed_apoc(db: neo4j.Driver) -> None:
+    records, _, _ = db.execute_query(
+        "SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'apoc.' RETURN collect(name) AS p"
+    )
+    procedures = set(records[0]["p"])
+    assert "apoc.util.sleep" in procedures
+    for forbidden in (
+        "apoc.cypher.runWrite",
+        "apoc.cypher.doIt",
+        "apoc.periodic.iterate",
+        "apoc.trigger.add",
+        "apoc.load.json",
+        "apoc.create.node",
+    ):
+        assert forbidden not in procedures
