@@ -21,6 +21,8 @@ from app.api.problems import declare_problems, install_problem_handlers
 from app.api.routes.docs import install_docs
 from app.core.config import Settings, get_settings
 from graph_schema.ddl import apply_schema
+from queries.versions import read_graph_version
+from tindex.service import IndexService
 
 logger = logging.getLogger("tkg")
 
@@ -76,9 +78,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except (Neo4jError, DriverError, OSError) as error:
                 # Start anyway: /health then says 503 and why, which beats a dead process.
                 logger.warning("schema not applied, Neo4j unreachable: %s", error)
+        # The temporal index builds in the background: paths answer through Cypher until
+        # it is ready, so the service answers from its first second.
+        app.state.path_index = None
+        if settings.path_index:
+            app.state.path_index = IndexService(
+                driver,
+                settings.neo4j_database,
+                read_graph_version,
+                snapshot_dir=settings.index_snapshot_dir,
+            )
+            app.state.path_index.start()
         try:
             yield
         finally:
+            if app.state.path_index is not None:
+                app.state.path_index.close()
             driver.close()
 
     app = FastAPI(

@@ -70,6 +70,17 @@ class Settings(BaseSettings):
         description="How long the driver retries a transaction on transient errors.",
     )
     apply_schema_on_startup: bool = True
+    path_index: bool = Field(
+        default=True,
+        description="Answer /v1/paths from the in-process temporal index, built in the "
+        "background at start-up (until it is ready, and whenever it cannot be at the graph "
+        "version asked, paths are searched in Cypher).",
+    )
+    index_snapshot_dir: Path | None = Field(
+        default=REPO_ROOT / ".tkg" / "index",
+        description="Where the index keeps a snapshot per graph version, so that a restart "
+        "on an unchanged graph loads instead of rebuilding; unset: no snapshots.",
+    )
 
     # -- hardening: limits, isolation, who may call ------------------------------------
     neo4j_connect_timeout_seconds: float = Field(
