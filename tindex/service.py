@@ -69,6 +69,7 @@ class IndexService:
         self._snapshot_dir = snapshot_dir
         self._index: TemporalIndex | None = None
         self._lock = threading.Lock()  # one build or catch-up at a time
+        self._closed = False  # set by close(): no build starts on a closing driver
         self._rebuilding = threading.Event()
         self._ready = threading.Event()
         self._seen_writes: set[str] = set()
@@ -98,7 +99,8 @@ class IndexService:
     def _build_logged(self, snapshot: bool = True) -> None:
         try:
             with self._lock:
-                self._build(snapshot)
+                if not self._closed:
+                    self._build(snapshot)
         except Exception:  # queries stay on Cypher; the next one to find no index retries
             logger.exception("temporal index build failed; paths answer through Cypher")
         finally:
@@ -208,12 +210,13 @@ class IndexService:
 
     def close(self) -> None:
         """Keep a snapshot of the index as it is, if it was caught up since the last one:
-        the next start on an unchanged graph then loads it."""
-        index, path = self._index, None
-        if index is not None:
-            path = self._snapshot_path(index.version)
-        if index is not None and path is not None and not path.is_file():
-            with self._lock:
+        the next start on an unchanged graph then loads it. A build in flight holds the
+        lock: waiting for it keeps the driver open until its sessions are done."""
+        with self._lock:
+            self._closed = True
+            index = self._index
+            path = self._snapshot_path(index.version) if index is not None else None
+            if index is not None and path is not None and not path.is_file():
                 self._save_snapshot(index, path)
 
     def stats(self) -> IndexStats | None:
