@@ -12,6 +12,7 @@ from pathlib import Path
 from app.core.config import REPO_ROOT, Settings
 from app.main import open_driver
 from bench.api_bench import Percentiles, build_cases, run_api_bench
+from bench.graph_bench import GraphFigure, render_graph, run_graph_bench
 from bench.index_bench import (
     IndexFigures,
     build_figures,
@@ -52,6 +53,7 @@ def render(
     latencies: list[Percentiles],
     dataset: str,
     host: str,
+    graph: list[GraphFigure] | None = None,
     index: IndexFigures | None = None,
 ) -> str:
     lines = [
@@ -116,6 +118,8 @@ def render(
         lines.append("")
     if index is not None:
         lines += render_index(index)
+    if graph:
+        lines += render_graph(graph)
     return "\n".join(lines)
 
 
@@ -127,12 +131,24 @@ def main() -> None:
         "--requests", type=int, default=200, help="Requests per query and concurrency."
     )
     parser.add_argument("--workers", type=int, default=2, help="Loader's concurrent writers.")
+    parser.add_argument(
+        "--graph-requests", type=int, default=20, help="Requests per /v1/graph case."
+    )
+    parser.add_argument(
+        "--graph-only",
+        action="store_true",
+        help="Only the graph-for-drawing section, on what is loaded; printed, not written.",
+    )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     if not (args.icews18 / "entity2id.txt").is_file():
         raise SystemExit(f"ICEWS18 not found at {args.icews18}; pass --icews18 PATH")
     settings = Settings()
     host = machine()
+    if args.graph_only:
+        graph = run_graph_bench(settings, args.graph_requests)
+        print(render(None, [], "what is loaded", host, graph))
+        return
     with open_driver(settings) as driver:
         figures = (
             None if args.skip_load else run_load_bench(driver, settings, args.icews18, args.workers)
@@ -147,9 +163,10 @@ def main() -> None:
         # Search: alias names sampled over the graph, as written or as typed in a hurry.
         cases.update(search_cases(driver, settings, args.requests))
         latencies = run_api_bench(driver, settings, cases, args.requests)
+        graph = run_graph_bench(settings, args.graph_requests)
         # Last: it adds facts to the data set the other figures were taken on.
         catch_up_figures(driver, settings, args.icews18, index_figures)
-    report = render(figures, latencies, f"ICEWS18 ({args.icews18})", host, index_figures)
+    report = render(figures, latencies, f"ICEWS18 ({args.icews18})", host, graph, index_figures)
     args.out.write_text(report, encoding="utf-8")
     print(report)
 

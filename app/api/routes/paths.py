@@ -11,9 +11,11 @@ from app.api.params import FactFilterDep, TimeScopeDep, answer_by_ids, read, res
 from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import ModelResponse
 from graph_schema.errors import InvalidQueryError
+from queries.facts import actors_by_id
 from queries.paths import (
     MAX_HOPS_LIMIT,
     PathMode,
+    PathPublic,
     PathsResult,
     k_shortest_paths,
     shortest_paths,
@@ -153,8 +155,35 @@ def read_paths(
                 lambda ids: search(tx, ids, index),
                 found=lambda result: bool(result.paths),
             )
-        return result.model_copy(update={"graph_version": version})
+        return with_fact_endpoints(tx, result).model_copy(update={"graph_version": version})
 
     response = ModelResponse(read(driver, settings, work))
     response.headers["X-Path-Engine"] = engine
     return response
+
+
+def with_fact_endpoints(tx: neo4j.ManagedTransaction, result: PathsResult) -> PathsResult:
+    """Each path's nodes followed by any actor its hop facts name that the path does not
+    (a ministry or armed force, with rollup): a drawing library refuses an edge whose end
+    is not a node."""
+    named = {
+        end
+        for path in result.paths
+        for hop in path.hops
+        for fact in hop.facts
+        for end in (fact.source, fact.target)
+    }
+    missing = named - {node.id for path in result.paths for node in path.nodes}
+    if not missing:
+        return result
+    found = actors_by_id(tx, sorted(missing))
+    paths: list[PathPublic] = []
+    for path in result.paths:
+        on_path = {node.id for node in path.nodes}
+        ends = sorted(
+            {end for hop in path.hops for fact in hop.facts for end in (fact.source, fact.target)}
+            - on_path
+        )
+        extra = [actor for end in ends if (actor := found.get(end)) is not None]
+        paths.append(path.model_copy(update={"nodes": [*path.nodes, *extra]}))
+    return result.model_copy(update={"paths": paths})
