@@ -97,6 +97,13 @@ RETURN id(r) AS rel, """
 )
 
 
+FACT_IDS_BY_RELATIONSHIP_ID: LiteralString = """
+UNWIND $ids AS rel
+MATCH ()-[r]->() WHERE id(r) = rel
+RETURN collect([rel, r.id]) AS pairs
+"""
+
+
 # The write transactions stamped since a moment (by default, since `$slack` before the
 # latest), with the start time of the load each belongs to.
 WRITES_SINCE: LiteralString = """
@@ -234,3 +241,9 @@ def facts_by_relationship_id(tx: neo4j.ManagedTransaction, ids: list[int]) -> di
     """The facts with these relationship ids (those still there), by id."""
     rows: list[dict[str, Any]] = records(tx, FACTS_BY_RELATIONSHIP_ID, ids=ids)
     return {row["rel"]: FactPublic.from_record(row) for row in rows}
+
+
+def fact_ids_by_relationship_id(tx: neo4j.ManagedTransaction, ids: list[int]) -> dict[int, str]:
+    """The fact ids (`r.id`) of these relationships (those still there)."""
+    row = records(tx, FACT_IDS_BY_RELATIONSHIP_ID, ids=ids)[0]
+    return {int(rel): str(fact_id) for rel, fact_id in row["pairs"]}

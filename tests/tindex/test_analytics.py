@@ -140,15 +140,21 @@ def test_the_index_counts_the_window_as_cypher_on_the_bundled_data(
     assert_same_answers(bundled, settings.neo4j_database, index, before, WindowQuery(), ["rus"])
 
 
-def analytics_by(client: TestClient, path: str, params: dict[str, Any], engine: str) -> Any:
-    """GET an analytics route until `engine` answers it (the index is rebuilt in the
-    background after each new graph; Cypher answers meanwhile)."""
+def answer_by(
+    client: TestClient,
+    path: str,
+    params: dict[str, Any],
+    engine: str,
+    header: str = "X-Analytics-Engine",
+) -> Any:
+    """GET a route until `engine` (named in `header`) answers it: the index is rebuilt in
+    the background after each new graph, and Cypher answers meanwhile."""
     deadline = time.monotonic() + 120
     while True:
         response = client.get(path, params=params)
         assert response.status_code == 200, (path, params, response.text)
-        if response.headers["X-Analytics-Engine"] == engine or time.monotonic() > deadline:
-            assert response.headers["X-Analytics-Engine"] == engine, (path, params)
+        if response.headers[header] == engine or time.monotonic() > deadline:
+            assert response.headers[header] == engine, (path, params)
             return response.json()
         time.sleep(0.2)
 
@@ -166,10 +172,10 @@ def test_the_routes_answer_from_the_index_as_from_cypher(
         ("/v1/analytics/actors/rus/series", {"from": "2024-01", "to": "2024-12"}),
         ("/v1/analytics/actors/prk/series", {"from": "2024-01", "to": "2024", "type": "MET_WITH"}),
     ]
-    by_index = [analytics_by(client, path, params, "index") for path, params in asked]
+    by_index = [answer_by(client, path, params, "index") for path, params in asked]
     try:
         client.app.state.path_index = None  # type: ignore[attr-defined]
-        by_cypher = [analytics_by(client, path, params, "cypher") for path, params in asked]
+        by_cypher = [answer_by(client, path, params, "cypher") for path, params in asked]
     finally:
         client.app.state.path_index = service  # type: ignore[attr-defined]
     assert by_index == by_cypher

@@ -69,6 +69,8 @@ def indexed_pairs(
 
 def engine_of(pairs: PairCounts | None) -> str:
     return "cypher" if pairs is None else "index"
+
+
 Bucket = Annotated[Literal["month"], Query(description="Series step; months only for now.")]
 
 
