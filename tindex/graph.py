@@ -2,13 +2,13 @@
 the facts in scope touching the frontier actors, folded per pair (or pair and type) with the
 same counts, first and last days, tallies and earliest fact ids as the Cypher fold.
 
-Only the fact ids come from Neo4j (one lookup by relationship id, for the facts that can be
-among an edge's earliest): the index holds no strings per fact.
+Only the fact ids come from Neo4j (`name_facts`: one lookup by relationship id, for the
+facts that can be among the earliest of the answer's edges): the index holds no strings per
+fact.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 import neo4j
@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph_schema.temporal import OPEN_END, OPEN_START
-from queries.graph import Aggregate, GraphEdge, ScanParams
+from queries.graph import Aggregate, GraphEdge, GraphPublic, ScanParams
 from queries.index_feed import (
     CLASS_CODES,
     NO_CLASS,
@@ -25,6 +25,9 @@ from queries.index_feed import (
     fact_ids_by_relationship_id,
 )
 from tindex.index import Bools, Ints, Query, TemporalIndex, day_of
+
+# Fact ids kept per index (about 100 bytes each) before the store starts again.
+MAX_NAMED_FACTS = 200_000
 
 
 class IndexEdges:
@@ -36,6 +39,7 @@ class IndexEdges:
         self._tx = tx
         self._index = index
         self._scan = scan
+        self._candidates: dict[str, Ints] = {}
         self._in_scope: Bools = index.mask(Query.of(scan.scope, scan.filters, scan.include_generic))
 
     def __call__(
@@ -74,10 +78,17 @@ class IndexEdges:
         if len(rows):
             bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True]).tolist()
             spans = list(zip(bounds[:-1], bounds[1:], strict=True))
-        ids = self._earliest_ids(rows, spans)
+        candidates = self._earliest_candidates(rows, spans)
+        starts = np.asarray([lo for lo, _ in spans], dtype=np.int64)
+        firsts = np.minimum.reduceat(facts.valid_from[rows], starts).tolist() if spans else []
+        lasts = np.maximum.reduceat(facts.valid_to[rows], starts).tolist() if spans else []
+        span_of_row = np.repeat(np.arange(len(spans)), [hi - lo for lo, hi in spans])
+        types = _tallies(span_of_row, facts.type[rows], TYPE_CODES, len(spans))
+        statuses = _tallies(span_of_row, facts.status[rows], STATUS_CODES, len(spans))
+        classes = _tallies(span_of_row, facts.fact_class[rows], CLASS_CODES, len(spans))
         edges: dict[str, GraphEdge] = {}
         names = index.actors.ids
-        for (lo, hi), fact_ids in zip(spans, ids, strict=True):
+        for number, (lo, hi) in enumerate(spans):
             g = int(group[lo])
             entry_at = g // len(TYPE_CODES) if by_type else g
             source, target = sorted((names[anchor[entry_at]], names[other[entry_at]]))
@@ -85,26 +96,25 @@ class IndexEdges:
             key = f"{source}|{target}|{kind}" if kind else f"{source}|{target}"
             if key in edges:
                 continue
-            mine = rows[lo:hi]
+            self._candidates.setdefault(key, candidates[number])
             edges[key] = GraphEdge(
                 id=key,
                 source=source,
                 target=target,
                 type=kind,
                 count=hi - lo,
-                first=_day(int(facts.valid_from[mine].min())),
-                last=_day(int(facts.valid_to[mine].max())),
-                types=_tally(facts.type[mine], TYPE_CODES),
-                statuses=_tally(facts.status[mine], STATUS_CODES),
-                classes=_tally(facts.fact_class[mine], CLASS_CODES),
-                fact_ids=fact_ids,
+                first=_day(firsts[number]),
+                last=_day(lasts[number]),
+                types=types[number],
+                statuses=statuses[number],
+                classes=classes[number],
+                fact_ids=[],  # named by name_facts, for the edges of the answer only
             )
         return list(edges.values())
 
-    def _earliest_ids(self, rows: Ints, spans: list[tuple[int, int]]) -> list[list[str]]:
-        """Per edge, its first max_fact_ids fact ids by first day, then id: the facts that
-        can be among them (up to the last day that still fits, ties included) are named
-        by Neo4j."""
+    def _earliest_candidates(self, rows: Ints, spans: list[tuple[int, int]]) -> list[Ints]:
+        """Per edge, the facts that can be among its first max_fact_ids by first day, then
+        id: those up to the last day that still fits, ties included."""
         limit = self._scan.max_fact_ids
         days = self._index.facts.valid_from
         chosen: list[Ints] = []
@@ -115,16 +125,34 @@ class IndexEdges:
                 continue
             boundary = days[mine[min(limit, hi - lo) - 1]]
             chosen.append(mine[days[mine] <= boundary])
-        rels = self._index.facts.rel
-        wanted = sorted({int(r) for c in chosen for r in rels[c]})
-        named = fact_ids_by_relationship_id(self._tx, wanted) if wanted else {}
-        out = []
-        for candidates in chosen:
+        return chosen
+
+    def name_facts(self, graph: GraphPublic) -> GraphPublic:
+        """The graph with each edge's earliest fact ids, named by Neo4j in one lookup: the
+        index holds no strings per fact, and only the answer's edges need them."""
+        limit = self._scan.max_fact_ids
+        facts = self._index.facts
+        chosen = [self._candidates[edge.id] for edge in graph.edges]
+        named = self._index.fact_ids
+        needed = {int(r) for c in chosen for r in facts.rel[c]}
+        wanted = sorted(needed - named.keys())
+        if len(named) + len(wanted) > MAX_NAMED_FACTS:
+            named.clear()
+            wanted = sorted(needed)
+        if wanted:
+            named.update(fact_ids_by_relationship_id(self._tx, wanted))
+        edges = []
+        for edge, candidates in zip(graph.edges, chosen, strict=True):
             keyed = sorted(
-                (day_of(int(days[row])).isoformat(), named[int(rels[row])]) for row in candidates
+                (int(day), named[int(rel)])
+                for day, rel in zip(
+                    facts.valid_from[candidates].tolist(),
+                    facts.rel[candidates].tolist(),
+                    strict=True,
+                )
             )
-            out.append([fact_id for _, fact_id in keyed[:limit]])
-        return out
+            edges.append(edge.model_copy(update={"fact_ids": [i for _, i in keyed[:limit]]}))
+        return graph.model_copy(update={"edges": edges})
 
 
 def _ranges(starts: Ints, ends: Ints) -> Ints:
@@ -137,13 +165,17 @@ def _ranges(starts: Ints, ends: Ints) -> Ints:
     return np.arange(total, dtype=np.int64) + offsets
 
 
-def _tally(codes: npt.NDArray[np.int8], names: tuple[str, ...]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    values, numbers = np.unique(codes, return_counts=True)
-    for code, number in zip(values.tolist(), numbers.tolist(), strict=True):
-        if code != NO_CLASS or names is not CLASS_CODES:
-            counts[names[code]] += number
-    return dict(counts)
+def _tallies(
+    span_of_row: Ints, codes: npt.NDArray[np.int8], names: tuple[str, ...], spans: int
+) -> list[dict[str, int]]:
+    """Per span of rows, how many rows carry each code (by name); NO_CLASS not counted."""
+    known = codes != NO_CLASS
+    keys = span_of_row[known] * len(names) + codes[known]
+    values, numbers = np.unique(keys, return_counts=True)
+    out: list[dict[str, int]] = [{} for _ in range(spans)]
+    for key, number in zip(values.tolist(), numbers.tolist(), strict=True):
+        out[key // len(names)][names[key % len(names)]] = number
+    return out
 
 
 def _day(number: int) -> date | None:

@@ -201,6 +201,9 @@ class TemporalIndex:
     members: Int32s
     # Views of recent questions (tindex.search.make_view), least recently used first.
     views: OrderedDict[tuple[object, ...], Any] = field(default_factory=OrderedDict)
+    # Fact ids (`r.id`) by relationship id, as Neo4j named them for earlier answers
+    # (tindex.graph): the index holds no strings per fact, and answers come in runs.
+    fact_ids: dict[int, str] = field(default_factory=dict)
 
     @property
     def actor_count(self) -> int:

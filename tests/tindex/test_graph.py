@@ -48,8 +48,10 @@ def assert_same_graphs(
             asked = (centres, depth, max_nodes, max_edges, aggregate, induced, scan)
             expected = ego_graph(tx, centres, depth, scan, aggregate, induced, max_nodes, max_edges)
             edges_of = IndexEdges(tx, index, scan)
-            got = ego_graph(
-                tx, centres, depth, scan, aggregate, induced, max_nodes, max_edges, edges_of
+            got = edges_of.name_facts(
+                ego_graph(
+                    tx, centres, depth, scan, aggregate, induced, max_nodes, max_edges, edges_of
+                )
             )
             assert got.model_dump(mode="json") == expected.model_dump(mode="json"), asked
 

@@ -144,7 +144,7 @@ def read_graph(
             index = path_index.at_version(read_graph_version(tx))
             if index is not None:
                 edges_of, engine = IndexEdges(tx, index, scan), "index"
-        return ego_graph(
+        network = ego_graph(
             tx,
             ids,
             depth,
@@ -155,6 +155,7 @@ def read_graph(
             max_edges,
             edges_of,
         )
+        return edges_of.name_facts(network) if edges_of is not None else network
 
     network = fit_answer(read(driver, settings, work), settings.max_answer_bytes)
     response = render(network, format, aggregate)
