@@ -53,7 +53,8 @@ def per_type_union(
 ) -> str:
     """`CALL () { <branch for T1> UNION ALL <branch for T2> ... }`; `branch` names the
     relationship type `%s`, and `condition` (on `r`) is appended to each."""
-    chosen = [t.value for t in types] if types else sorted(FACT_TYPES)
+    # Each type once: a type asked twice would count its facts twice.
+    chosen = sorted({t.value for t in types}) if types else sorted(FACT_TYPES)
     parts = [
         branch % safe_identifier(name, FACT_TYPES) + "WHERE " + condition + "RETURN s, t, r"
         for name in chosen
@@ -132,6 +133,35 @@ class PairCounts:
             self.facts[keep],
         )
 
+    @classmethod
+    def canonical(
+        cls,
+        actors: list[str],
+        sources: np.ndarray[Any, np.dtype[np.int64]],
+        targets: np.ndarray[Any, np.dtype[np.int64]],
+        first_months: np.ndarray[Any, np.dtype[np.int64]],
+        last_months: np.ndarray[Any, np.dtype[np.int64]],
+        facts: np.ndarray[Any, np.dtype[np.int64]],
+    ) -> PairCounts:
+        """The pairs over only the actors they join, numbered in id order, rows sorted: the
+        same pairs give the same arrays whoever read them (Cypher or the temporal index),
+        hence the same sums, the same measures and the same order among ties."""
+        present = np.unique(np.concatenate([sources, targets]))
+        names = [actors[i] for i in present.tolist()]
+        by_id = np.argsort(np.asarray(names, dtype=np.str_), kind="stable")
+        renumber = np.zeros(len(actors), dtype=np.int64)
+        renumber[present[by_id]] = np.arange(len(present), dtype=np.int64)
+        source, target = renumber[sources], renumber[targets]
+        rows = np.lexsort((last_months, first_months, target, source))
+        return cls(
+            [names[i] for i in by_id.tolist()],
+            source[rows],
+            target[rows],
+            first_months[rows].astype(np.int64),
+            last_months[rows].astype(np.int64),
+            facts[rows].astype(np.int64),
+        )
+
     def directed(self) -> sp.csr_matrix:
         """Facts from row actor to column actor."""
         n = len(self.actors)
@@ -185,7 +215,7 @@ def pair_counts(tx: neo4j.ManagedTransaction, scope: TimeScope, query: WindowQue
         columns[3].append(last_month)
         columns[4].append(facts)
     arrays = [np.asarray(column, dtype=np.int64) for column in columns]
-    pairs = PairCounts(list(index), *arrays)
+    pairs = PairCounts.canonical(list(index), *arrays)
     with _PAIR_CACHE_LOCK:
         _PAIR_CACHE[key] = pairs
         while len(_PAIR_CACHE) > _PAIR_CACHE_SIZE:
@@ -341,13 +371,16 @@ def centrality(
     measure: Measure,
     top: int,
     samples: int | None = None,
+    pairs: PairCounts | None = None,
 ) -> CentralityPublic:
-    """The `top` actors of the window by a centrality measure.
+    """The `top` actors of the window by a centrality measure (over `pairs` when the
+    caller has the window's pairs already, from the temporal index).
 
-    Degree ranks by distinct counterparts (ties by facts); PageRank runs over the directed
-    graph weighted by facts; betweenness over the undirected graph.
+    Degree ranks by distinct counterparts (ties by facts, then id); PageRank runs over the
+    directed graph weighted by facts; betweenness over the undirected graph.
     """
-    pairs = pair_counts(tx, scope, query)
+    if pairs is None:
+        pairs = pair_counts(tx, scope, query)
     counterparts, facts = degrees(pairs)
     error: np.ndarray[Any, Any] | None = None
     exact, used = True, None
@@ -403,14 +436,20 @@ class ActorMonth(BaseModel):
 
 
 def actor_over_time(
-    tx: neo4j.ManagedTransaction, actor_id: str, scope: TimeScope, query: WindowQuery
+    tx: neo4j.ManagedTransaction,
+    actor_id: str,
+    scope: TimeScope,
+    query: WindowQuery,
+    pairs: PairCounts | None = None,
 ) -> list[ActorMonth]:
     """An actor's measures month by month over the window, each against that month's graph.
 
-    One pull for the whole window: a fact counts in every month its validity overlaps.
+    One pull for the whole window (or `pairs`, the window's pairs from the temporal index):
+    a fact counts in every month its validity overlaps.
     """
     series = series_months(scope)
-    pairs = pair_counts(tx, scope, query)
+    if pairs is None:
+        pairs = pair_counts(tx, scope, query)
     months = []
     for month in series:
         current = pairs.in_month(month)

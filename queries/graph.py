@@ -10,6 +10,7 @@ one by one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import Any, LiteralString
@@ -280,6 +281,11 @@ def _tally(
     return weights, degrees
 
 
+# What `pair_edges` answers, given (frontier, aggregate, only): the temporal index gives the
+# same edges from its columns (tindex/graph.py).
+EdgeSource = Callable[[list[str], Aggregate, list[str] | None], list[GraphEdge]]
+
+
 def ego_graph(
     tx: neo4j.ManagedTransaction,
     centres: list[str],
@@ -289,6 +295,7 @@ def ego_graph(
     induced: bool,
     max_nodes: int,
     max_edges: int,
+    edges_of: EdgeSource | None = None,
 ) -> GraphPublic:
     """Actors within `depth` hops of the centres, the heaviest first within `max_nodes`.
 
@@ -296,8 +303,15 @@ def ego_graph(
     by the facts joining them to the kept ones (then degree, then id) before the budget
     cuts; so the cut is the same on every call and keeps what matters most. Without
     `induced`, edges are those the expansion walked (each node to the level before it);
-    with it, every edge among the kept nodes.
+    with it, every edge among the kept nodes. `edges_of` replaces the Cypher scans.
     """
+    if edges_of is None:
+
+        def edges_of(
+            frontier: list[str], aggregate: Aggregate, only: list[str] | None
+        ) -> list[GraphEdge]:
+            return pair_edges(tx, frontier, scan, aggregate, only)
+
     depth_of = dict.fromkeys(centres, 0)
     walked: dict[str, GraphEdge] = {}
     reached: set[str] = set(centres)
@@ -306,7 +320,7 @@ def ego_graph(
     for level in range(1, depth + 1):
         if not frontier:
             break
-        found = pair_edges(tx, frontier, scan, aggregate)
+        found = edges_of(frontier, aggregate, None)
         newcomers = [e for e in found if e.source not in depth_of or e.target not in depth_of]
         for edge in found:
             walked.setdefault(edge.id, edge)
@@ -320,7 +334,7 @@ def ego_graph(
         depth_of.update(dict.fromkeys(frontier, level))
     kept = set(depth_of)
     if induced:
-        pool = pair_edges(tx, sorted(kept), scan, aggregate, only=sorted(kept))
+        pool = edges_of(sorted(kept), aggregate, sorted(kept))
     else:
         pool = list(walked.values())
     total_edges = max(len(walked), len(pool))

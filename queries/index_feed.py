@@ -15,7 +15,7 @@ from typing import Any, LiteralString
 
 import neo4j
 
-from graph_schema.vocabulary import FactType, Status, safe_identifier
+from graph_schema.vocabulary import FactClass, FactType, Status, safe_identifier
 from queries.facts import FACT_COLUMNS
 from queries.models import FactPublic, to_native
 from queries.runner import records
@@ -23,6 +23,9 @@ from queries.runner import records
 # Codes of the index's status column, in this order.
 STATUS_CODES: tuple[str, ...] = tuple(s.value for s in Status)
 TYPE_CODES: tuple[str, ...] = tuple(sorted(t.value for t in FactType))
+# Codes of the index's fact class column; a fact with no class is NO_CLASS.
+CLASS_CODES: tuple[str, ...] = tuple(c.value for c in FactClass)
+NO_CLASS = -1
 # Stand-ins for absent values: an absent start or end never overlaps a window (as in
 # FACT_IN_SCOPE, where a comparison with null is not true); absent retraction is -1.
 NO_DAY_FROM = 2**31 - 1
@@ -70,6 +73,7 @@ CALL (loads) {
 _FACT_COLUMNS_TEMPLATE = """
 WITH r.valid_from AS valid_from, r.valid_to AS valid_to, r.recorded_at AS recorded,
      r.retracted_at AS retracted, r.status AS status, r.confidence AS confidence,
+     r.fact_class AS fact_class,
      collect(id(r)) AS rel, collect(id(a)) AS source, collect(id(b)) AS target
 RETURN rel, source, target,
        coalesce(duration.inDays($epoch, valid_from).days, $no_from) AS valid_from,
@@ -77,10 +81,12 @@ RETURN rel, source, target,
        coalesce(recorded.epochSeconds * 1000000000 + recorded.nanosecond, 0) AS recorded,
        coalesce(retracted.epochSeconds * 1000000000 + retracted.nanosecond, -1) AS retracted,
        CASE status %(statuses)s ELSE 0 END AS status,
+       CASE fact_class %(classes)s ELSE %(no_class)s END AS fact_class,
        coalesce(confidence, -1.0) AS confidence
 """
 
 _STATUS_CASE = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(STATUS_CODES))
+_CLASS_CASE = " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(CLASS_CODES))
 
 FACTS_BY_RELATIONSHIP_ID: LiteralString = (
     """
@@ -89,6 +95,13 @@ MATCH ()-[r]->() WHERE id(r) = rel
 RETURN id(r) AS rel, """
     + FACT_COLUMNS
 )
+
+
+FACT_IDS_BY_RELATIONSHIP_ID: LiteralString = """
+UNWIND $ids AS rel
+MATCH ()-[r]->() WHERE id(r) = rel
+RETURN collect([rel, r.id]) AS pairs
+"""
 
 
 # The write transactions stamped since a moment (by default, since `$slack` before the
@@ -139,6 +152,7 @@ class FactColumns:
     retracted: list[int]
     status: list[int]
     confidence: list[float]
+    fact_class: list[int]
 
 
 def epoch_ns(moment: datetime) -> int:
@@ -178,7 +192,12 @@ def read_part_of(tx: neo4j.ManagedTransaction) -> tuple[list[int], list[int]]:
 
 def fact_columns_query(fact_type: str, of_loads: bool = False) -> LiteralString:
     """The columns of every fact of a type, or (`of_loads`) of those `$loads` wrote."""
-    values = {"type": safe_identifier(fact_type, frozenset(TYPE_CODES)), "statuses": _STATUS_CASE}
+    values = {
+        "type": safe_identifier(fact_type, frozenset(TYPE_CODES)),
+        "statuses": _STATUS_CASE,
+        "classes": _CLASS_CASE,
+        "no_class": str(NO_CLASS),
+    }
     match = _FACTS_OF_LOADS if of_loads else _EVERY_FACT
     return (match + _FACT_COLUMNS_TEMPLATE) % values
 
@@ -192,7 +211,7 @@ def read_fact_columns(
     Raises:
         UnsafeIdentifierError: `fact_type` is not in the vocabulary.
     """
-    columns = FactColumns([], [], [], [], [], [], [], [], [])
+    columns = FactColumns([], [], [], [], [], [], [], [], [], [])
     for group in records(
         tx,
         fact_columns_query(fact_type, of_loads=loads is not None),
@@ -205,7 +224,15 @@ def read_fact_columns(
         columns.rel += group["rel"]
         columns.source += group["source"]
         columns.target += group["target"]
-        for name in ("valid_from", "valid_to", "recorded", "retracted", "status", "confidence"):
+        for name in (
+            "valid_from",
+            "valid_to",
+            "recorded",
+            "retracted",
+            "status",
+            "confidence",
+            "fact_class",
+        ):
             getattr(columns, name).extend([group[name]] * size)
     return columns
 
@@ -214,3 +241,9 @@ def facts_by_relationship_id(tx: neo4j.ManagedTransaction, ids: list[int]) -> di
     """The facts with these relationship ids (those still there), by id."""
     rows: list[dict[str, Any]] = records(tx, FACTS_BY_RELATIONSHIP_ID, ids=ids)
     return {row["rel"]: FactPublic.from_record(row) for row in rows}
+
+
+def fact_ids_by_relationship_id(tx: neo4j.ManagedTransaction, ids: list[int]) -> dict[int, str]:
+    """The fact ids (`r.id`) of these relationships (those still there)."""
+    row = records(tx, FACT_IDS_BY_RELATIONSHIP_ID, ids=ids)[0]
+    return {int(rel): str(fact_id) for rel, fact_id in row["pairs"]}

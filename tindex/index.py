@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from queries.index_feed import (
+    CLASS_CODES,
     EPOCH,
     STATUS_CODES,
     TYPE_CODES,
@@ -62,6 +63,7 @@ class Facts:
     type: npt.NDArray[np.int8]
     status: npt.NDArray[np.int8]
     confidence: npt.NDArray[np.float32]  # NaN: none
+    fact_class: npt.NDArray[np.int8]  # CLASS_CODES; NO_CLASS: none
 
     def take(self, rows: Any) -> Facts:
         return Facts(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
@@ -95,6 +97,7 @@ def facts_from_columns(
         type=np.full(size, type_code, dtype=np.int8),
         status=np.asarray(columns.status, dtype=np.int8),
         confidence=confidence,
+        fact_class=np.asarray(columns.fact_class, dtype=np.int8),
     )
 
 
@@ -137,6 +140,7 @@ class Query:
     min_confidence: float | None
     rollup: bool
     include_generic: bool
+    classes: npt.NDArray[np.int8] | None = None
 
     def key(self) -> tuple[object, ...]:
         """What makes two queries' views the same."""
@@ -149,6 +153,7 @@ class Query:
             self.min_confidence,
             self.rollup,
             self.include_generic,
+            None if self.classes is None else tuple(self.classes.tolist()),
         )
 
     @classmethod
@@ -169,6 +174,11 @@ class Query:
             min_confidence=filters.min_confidence,
             rollup=filters.rollup,
             include_generic=include_generic,
+            classes=np.asarray(
+                [CLASS_CODES.index(c.value) for c in filters.fact_classes], dtype=np.int8
+            )
+            if filters.fact_classes
+            else None,
         )
 
 
@@ -191,6 +201,9 @@ class TemporalIndex:
     members: Int32s
     # Views of recent questions (tindex.search.make_view), least recently used first.
     views: OrderedDict[tuple[object, ...], Any] = field(default_factory=OrderedDict)
+    # Fact ids (`r.id`) by relationship id, as Neo4j named them for earlier answers
+    # (tindex.graph): the index holds no strings per fact, and answers come in runs.
+    fact_ids: dict[int, str] = field(default_factory=dict)
 
     @property
     def actor_count(self) -> int:
@@ -233,6 +246,8 @@ class TemporalIndex:
             keep &= np.isin(f.status, query.statuses)
         if query.min_confidence is not None:
             keep &= f.confidence >= np.float32(query.min_confidence)
+        if query.classes is not None:
+            keep &= np.isin(f.fact_class, query.classes)
         return keep
 
     def passable(self, query: Query, endpoints: tuple[int, ...]) -> Bools:
@@ -394,4 +409,5 @@ def no_facts() -> Facts:
         type=empty.astype(np.int8),
         status=empty.astype(np.int8),
         confidence=empty.astype(np.float32),
+        fact_class=empty.astype(np.int8),
     )

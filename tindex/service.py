@@ -39,6 +39,8 @@ WRITE_SLACK = timedelta(minutes=2)
 # A rebuild expected to take longer than this runs in the background (queries fall back
 # to Cypher meanwhile) instead of inside the query that found the index stale.
 INLINE_REBUILD_SECONDS = 1.0
+# In snapshot names: a snapshot written with other columns is not read.
+SNAPSHOT_FORMAT = 2
 
 
 @dataclass
@@ -119,7 +121,8 @@ class IndexService:
     def _snapshot_path(self, version: str) -> Path | None:
         if self._snapshot_dir is None:
             return None
-        return self._snapshot_dir / f"index-{re.sub(r'[^A-Za-z0-9_.-]', '_', version)}.npz"
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", version)
+        return self._snapshot_dir / f"index-{SNAPSHOT_FORMAT}-{name}.npz"
 
     def _build(self, snapshot: bool) -> None:
         # Writes first, then the version, then the data: a write missed by the first read

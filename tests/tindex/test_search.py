@@ -54,6 +54,7 @@ def small_index(
             type=np.full(n, ALLIED, dtype=np.int8),
             status=np.full(n, ASSERTED, dtype=np.int8),
             confidence=np.ones(n, dtype=np.float32),
+            fact_class=np.zeros(n, dtype=np.int8),
         ),
     )
 

@@ -6,7 +6,7 @@ import neo4j
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from app.api.deps import DriverDep, SettingsDep
+from app.api.deps import DriverDep, PathIndexDep, SettingsDep
 from app.api.params import FactFilterDep, TimeScopeDep, read, resolve, resolve_all
 from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import ModelResponse
@@ -16,11 +16,16 @@ from queries.analytics import (
     CentralityPublic,
     ClassMonth,
     Measure,
+    PairCounts,
     WindowQuery,
     actor_over_time,
     centrality,
     class_months,
 )
+from queries.models import TimeScope
+from queries.versions import read_graph_version
+from tindex.analytics import window_pairs
+from tindex.service import IndexService
 
 router = APIRouter(prefix="/v1/analytics", tags=["analytics"], responses=PROBLEM_RESPONSES)
 
@@ -44,6 +49,28 @@ async def window_query(
 
 
 WindowQueryDep = Annotated[WindowQuery, Depends(window_query)]
+
+ENGINE_HEADER = "X-Analytics-Engine"
+
+
+def indexed_pairs(
+    tx: neo4j.ManagedTransaction,
+    path_index: IndexService | None,
+    scope: TimeScope,
+    query: WindowQuery,
+) -> PairCounts | None:
+    """The window's pairs from the temporal index when it holds the graph version this
+    transaction sees (catching up first if it must); None: the caller pulls them in Cypher."""
+    if path_index is None:
+        return None
+    index = path_index.at_version(read_graph_version(tx))
+    return window_pairs(index, scope, query) if index is not None else None
+
+
+def engine_of(pairs: PairCounts | None) -> str:
+    return "cypher" if pairs is None else "index"
+
+
 Bucket = Annotated[Literal["month"], Query(description="Series step; months only for now.")]
 
 
@@ -51,6 +78,7 @@ Bucket = Annotated[Literal["month"], Query(description="Series step; months only
 def read_centrality(
     driver: DriverDep,
     settings: SettingsDep,
+    path_index: PathIndexDep,
     scope: TimeScopeDep,
     query: WindowQueryDep,
     measure: Annotated[
@@ -70,9 +98,17 @@ def read_centrality(
 
     Example: `?from=2018-06&to=2018-06&measure=pagerank&kind=state&top=10`.
     """
-    return ModelResponse(
-        read(driver, settings, lambda tx: centrality(tx, scope, query, measure, top, samples))
-    )
+    engine = "cypher"
+
+    def work(tx: neo4j.ManagedTransaction) -> CentralityPublic:
+        nonlocal engine
+        pairs = indexed_pairs(tx, path_index, scope, query)
+        engine = engine_of(pairs)
+        return centrality(tx, scope, query, measure, top, samples, pairs)
+
+    response = ModelResponse(read(driver, settings, work))
+    response.headers[ENGINE_HEADER] = engine
+    return response
 
 
 class ActorSeriesPublic(BaseModel):
@@ -85,6 +121,7 @@ class ActorSeriesPublic(BaseModel):
 def read_actor_series(
     driver: DriverDep,
     settings: SettingsDep,
+    path_index: PathIndexDep,
     scope: TimeScopeDep,
     query: WindowQueryDep,
     actor: str,
@@ -94,12 +131,19 @@ def read_actor_series(
     against that month's graph. Example: `/v1/analytics/actors/rus/series?from=2018-01&to=2018-10`.
     """
 
+    engine = "cypher"
+
     def work(tx: neo4j.ManagedTransaction) -> ActorSeriesPublic:
+        nonlocal engine
         actor_id = resolve(tx, "actor", actor)
-        months = actor_over_time(tx, actor_id, scope, query)
+        pairs = indexed_pairs(tx, path_index, scope, query)
+        engine = engine_of(pairs)
+        months = actor_over_time(tx, actor_id, scope, query, pairs)
         return ActorSeriesPublic(actor=actor_id, data=months, count=len(months))
 
-    return ModelResponse(read(driver, settings, work))
+    response = ModelResponse(read(driver, settings, work))
+    response.headers[ENGINE_HEADER] = engine
+    return response
 
 
 class ClassSeriesPublic(BaseModel):

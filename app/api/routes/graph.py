@@ -7,7 +7,7 @@ import neo4j
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
-from app.api.deps import DriverDep, SettingsDep
+from app.api.deps import DriverDep, PathIndexDep, SettingsDep
 from app.api.formats import GraphFormat, render
 from app.api.params import (
     AggregateQuery,
@@ -24,6 +24,10 @@ from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import ModelResponse
 from queries.graph import Aggregate, GraphPublic, ScanParams, ego_graph
 from queries.models import FactFilter, TimeScope
+from queries.versions import read_graph_version
+from tindex.graph import IndexEdges
+
+ENGINE_HEADER = "X-Graph-Engine"
 
 router = APIRouter(prefix="/v1/graph", tags=["graph"], responses=PROBLEM_RESPONSES)
 
@@ -74,6 +78,7 @@ def fit_answer(network: GraphPublic, max_bytes: int) -> GraphPublic:
 def read_graph(
     driver: DriverDep,
     settings: SettingsDep,
+    path_index: PathIndexDep,
     scope: TimeScopeDep,
     filters: FactFilterDep,
     actors: Annotated[
@@ -127,20 +132,40 @@ def read_graph(
         scope=scope, filters=filters, include_generic=include_generic, max_fact_ids=max_fact_ids
     )
 
+    engine = "cypher"
+
     def work(tx: neo4j.ManagedTransaction) -> GraphPublic:
+        nonlocal engine
         ids = resolve_all(tx, [("actors", name) for name in names])
-        return ego_graph(
-            tx, ids, depth, scan, aggregate, "induced" in (include or []), max_nodes, max_edges
+        edges_of = None
+        # Folded edges come from the index when it holds this transaction's graph version;
+        # single facts and rollup (PART_OF walked on both sides) stay with Cypher.
+        if path_index is not None and aggregate is not Aggregate.NONE and not filters.rollup:
+            index = path_index.at_version(read_graph_version(tx))
+            if index is not None:
+                edges_of, engine = IndexEdges(tx, index, scan), "index"
+        network = ego_graph(
+            tx,
+            ids,
+            depth,
+            scan,
+            aggregate,
+            "induced" in (include or []),
+            max_nodes,
+            max_edges,
+            edges_of,
         )
+        return edges_of.name_facts(network) if edges_of is not None else network
 
     network = fit_answer(read(driver, settings, work), settings.max_answer_bytes)
-    rendered = render(network, format, aggregate)
-    if rendered is not None:
-        return rendered
-    return ModelResponse(
-        GraphResponse(
-            **dict(network),
-            aggregate=aggregate,
-            facts_url=facts_url(scope, filters),
+    response = render(network, format, aggregate)
+    if response is None:
+        response = ModelResponse(
+            GraphResponse(
+                **dict(network),
+                aggregate=aggregate,
+                facts_url=facts_url(scope, filters),
+            )
         )
-    )
+    response.headers[ENGINE_HEADER] = engine
+    return response
