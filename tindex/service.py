@@ -55,6 +55,10 @@ class IndexStats:
     catch_up_seconds: float | None
 
 
+# How long a query waits for another query's catch-up before answering through Cypher.
+CATCH_UP_WAIT_SECONDS = 1.0
+
+
 class IndexService:
     """The process's temporal index, at the graph version of each answer."""
 
@@ -169,9 +173,9 @@ class IndexService:
         index = self._index
         if index is not None and index.version == version:
             return index
-        # Queries that find the index stale while another catches it up answer through
-        # Cypher rather than queue behind it.
-        if self._rebuilding.is_set() or not self._lock.acquire(timeout=0.05):
+        # Queries that find the index stale while another catches it up wait a moment (a
+        # catch-up takes well under a second), then answer through Cypher rather than queue.
+        if self._rebuilding.is_set() or not self._lock.acquire(timeout=CATCH_UP_WAIT_SECONDS):
             return None
         try:
             if self._rebuilding.is_set():
