@@ -82,11 +82,14 @@ def write_tables(folder: Path, tables: dict[str, pa.Table], formats: list[str]) 
 
 
 def _fact_table(client: Client, scope: TimeScope) -> pa.Table:
-    """One read per fact type, EXPORT_WORKERS at a time, joined in type order."""
+    """One read per fact type, EXPORT_WORKERS at a time, joined in type order (by id
+    within a type)."""
 
     def one(fact_type: str) -> pa.Table:
         rows = client.read(lambda tx: analytics.export_fact_rows(tx, scope, fact_type))
-        return _table(rows, analytics.FACT_EXPORT_COLUMNS)
+        # Neo4j's order within a type can change between runs; by id, the same graph
+        # always gives the same files.
+        return _table(rows, analytics.FACT_EXPORT_COLUMNS).sort_by("id")
 
     with ThreadPoolExecutor(EXPORT_WORKERS) as pool:
         parts = list(pool.map(one, analytics.EXPORT_TYPES))

@@ -542,6 +542,7 @@ ICEWS18_PARAMS: dict[str, dict[str, Any]] = {
     "rollup": {"actor": "usa"},
     "class-months": {"a": "usa", "b": "chn", "from": "2018-01-01", "to": "2018-10-31"},
     "top-counterparts": {"from": "2018-06-01", "to": "2018-06-30", "top": 10},
+    "pagerank": {"from": "2018-06-01", "to": "2018-06-30", "top": 10},
 }
 
 
@@ -565,3 +566,4 @@ def test_recipes_answer_on_an_icews18_slice_within_their_budget(
         with db.session(database=settings.neo4j_database) as session:
             answered[name] = len(session.execute_read(work))
     assert answered["top-counterparts"] == 10 and answered["class-months"] > 0, answered
+    assert answered["pagerank"] > 0, answered

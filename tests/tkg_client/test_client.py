@@ -175,6 +175,14 @@ def test_export_of_a_window_keeps_only_its_facts(tkg: Client, tmp_path: Path) ->
     assert exported == set(tkg.facts_in_window("2024-10", "2024-10", include_generic=True)["id"])
 
 
+def test_export_orders_facts_by_type_then_id(tkg: Client, tmp_path: Path) -> None:
+    # Types are read in parallel: the files must not depend on which finished first.
+    tkg.export(tmp_path, formats=["csv"])
+    facts = pd.read_csv(tmp_path / "facts.csv", dtype=str)
+    keys = list(zip(facts["type"], facts["id"], strict=True))
+    assert keys == sorted(keys) and len(set(facts["type"])) > 1
+
+
 # -- Graph Data Science ------------------------------------------------------------------
 
 # The window's VISITED, CONDEMNED and ACCUSED facts as an undirected graph, each pair
