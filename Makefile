@@ -10,7 +10,7 @@ TEST_ENV := TKG_INSTANCE=test NEO4J_URI= NEO4J_HEAP=1g NEO4J_PAGECACHE=1g
 # Every Python dependency pinned with its hashes; `make lock` regenerates it from pyproject.
 LOCK := requirements.lock
 
-.PHONY: install lock run test lint stop bench loadtest schema clean
+.PHONY: install lock run test lint stop bench loadtest schema clean web explorer
 
 install: $(VENV)/.installed
 
@@ -34,7 +34,21 @@ lock:
 .env: | install
 	$(TKG) env init
 
-run: install .env
+# The explorer (web/, npm) is optional: without Node the API is served all the same, and
+# /explorer says how to get it.
+WEB_SOURCES := web/package.json web/package-lock.json web/index.html web/vite.config.js $(wildcard web/src/*)
+
+web: web/dist/index.html
+
+web/dist/index.html: $(WEB_SOURCES)
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+explorer:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory web; \
+	else echo "Node.js/npm not found: serving the API without the explorer" \
+	  "(install Node.js 20+ and npm, then run 'make web' for /explorer)."; fi
+
+run: install .env explorer
 	$(TKG) neo4j start
 	$(TKG) schema apply
 	$(TKG) load $(DATASET)
@@ -46,7 +60,7 @@ lint: install
 
 # The test instance has its own ports and data folder: `make test` never touches what
 # `make run` serves. It is stopped afterwards whatever the outcome.
-test: install .env lint
+test: install .env lint explorer
 	$(TEST_ENV) $(TKG) neo4j start
 	status=0; $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
 	$(TEST_ENV) $(TKG) neo4j stop; exit $$status

@@ -12,13 +12,17 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from neo4j.exceptions import DriverError, Neo4jError
 
+from app.api.explorer import install_explorer
 from app.api.guards import install_guards
+from app.api.http import install_http_middleware
 from app.api.main import ROUTERS
 from app.api.params import query_guard
 from app.api.problems import declare_problems, install_problem_handlers
 from app.api.routes.docs import install_docs
 from app.core.config import Settings, get_settings
 from graph_schema.ddl import apply_schema
+from queries.versions import read_graph_version
+from tindex.service import IndexService
 
 logger = logging.getLogger("tkg")
 
@@ -31,7 +35,14 @@ month or year), a **transaction time** (when the graph recorded or retracted it)
 or confirmed. A query without a date answers *now*; `at`, `from`/`to` and `known_at` ask
 about another day, a window, or what the graph held on a past day.
 
-Errors are RFC 9457 problem bodies (`application/problem+json`).
+**[Open the explorer](/explorer/)**: an ego network over a time slider, in the browser.
+
+Errors are RFC 9457 problem bodies (`application/problem+json`) whose `type` is an absolute
+URI of a page under `/problems/` saying what the kind of error means.
+
+Browsers can call every route from any origin (CORS, configurable); answers carry a strong
+`ETag` derived from the graph version (header `X-Graph-Version`), so a repeat with
+`If-None-Match` costs a `304`; bodies above a threshold are gzip-compressed.
 """
 
 
@@ -67,9 +78,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except (Neo4jError, DriverError, OSError) as error:
                 # Start anyway: /health then says 503 and why, which beats a dead process.
                 logger.warning("schema not applied, Neo4j unreachable: %s", error)
+        # The temporal index builds in the background: paths answer through Cypher until
+        # it is ready, so the service answers from its first second.
+        app.state.path_index = None
+        if settings.path_index:
+            app.state.path_index = IndexService(
+                driver,
+                settings.neo4j_database,
+                read_graph_version,
+                snapshot_dir=settings.index_snapshot_dir,
+            )
+            app.state.path_index.start()
         try:
             yield
         finally:
+            if app.state.path_index is not None:
+                app.state.path_index.close()
             driver.close()
 
     app = FastAPI(
@@ -86,8 +110,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_explorer(app, settings)
     install_docs(app)
     install_guards(app, settings)
+    # Outermost, after the guards: a preflight is answered, and a guard's 4xx carries CORS
+    # headers a page can read.
+    install_http_middleware(app, settings)
     install_openapi(app)
     return app
 

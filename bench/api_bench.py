@@ -225,13 +225,19 @@ class ApiServer:
             env=env,
         )
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
+        # Up once /health answers and the temporal index is built: path figures are the
+        # index's, not those of the Cypher search that answers meanwhile.
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             try:
-                if httpx.get(self.base + "/health", timeout=2).status_code == 200:
+                if (
+                    httpx.get(self.base + "/health", timeout=2).status_code == 200
+                    and httpx.get(self.base + "/v1/paths/index", timeout=2).json()["ready"]
+                ):
                     return
             except httpx.HTTPError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         self.stop()
         raise RuntimeError("the API did not come up")
 

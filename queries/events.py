@@ -1,4 +1,4 @@
-"""Events, an actor's timeline, and ego networks."""
+"""Events and an actor's timeline."""
 
 from __future__ import annotations
 
@@ -301,71 +301,3 @@ def timeline(
         )
         for row in rows
     ]
-
-
-class GraphNode(ActorRef):
-    depth: int = Field(description="Hops from the nearest requested actor.")
-
-
-class GraphPublic(BaseModel):
-    nodes: list[GraphNode]
-    edges: list[FactPublic] = Field(description="Facts between the nodes, with their validity.")
-
-
-EGO_STEP: LiteralString = """
-UNWIND $frontier AS actor_id
-MATCH (x:Actor {id: actor_id})-[r:%s]-(y:Actor)
-WHERE """
-
-
-def ego_network(
-    tx: neo4j.ManagedTransaction,
-    actor_ids: list[str],
-    depth: int,
-    scope: TimeScope,
-    filters: FactFilter,
-    max_edges: int,
-) -> tuple[GraphPublic, bool]:
-    """Actors within `depth` hops of the given ones, through facts in scope.
-
-    Returns:
-        The network, and whether it was cut at `max_edges`.
-    """
-    cypher = (
-        EGO_STEP % type_alternation(filters.types)
-        + FACT_IN_SCOPE
-        + "RETURN DISTINCT "
-        + FACT_COLUMNS
-        + " LIMIT $cap"
-    )
-    depth_of = dict.fromkeys(actor_ids, 0)
-    edges: dict[tuple[str, int | None], FactPublic] = {}
-    frontier = list(actor_ids)
-    truncated = False
-    for level in range(1, depth + 1):
-        if not frontier:
-            break
-        rows = records(
-            tx, cypher, frontier=frontier, cap=max_edges + 1, **scope_params(scope, filters)
-        )
-        next_frontier = []
-        for row in rows:
-            fact = FactPublic.from_record(row)
-            edges[(fact.id, fact.version)] = fact
-            for end in (fact.source, fact.target):
-                if end not in depth_of:
-                    depth_of[end] = level
-                    next_frontier.append(end)
-        if len(edges) > max_edges:
-            truncated = True
-            break
-        frontier = next_frontier
-    kept = list(edges.values())[:max_edges]
-    names = records(
-        tx,
-        "UNWIND $ids AS id MATCH (a:Actor {id: id}) "
-        "RETURN a.id AS id, a.name AS name, a.kind AS kind",
-        ids=sorted(depth_of),
-    )
-    nodes = [GraphNode(**row, depth=depth_of[row["id"]]) for row in names]
-    return GraphPublic(nodes=sorted(nodes, key=lambda n: (n.depth, n.id)), edges=kept), truncated

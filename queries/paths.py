@@ -72,6 +72,9 @@ class PathsResult(BaseModel):
         description="True if there were more routes than the answer lists (shortest: more "
         "than 200; k_shortest: fewer than k distinct routes found within its search limit)."
     )
+    graph_version: str | None = Field(
+        default=None, description="The graph version the answer was computed on."
+    )
 
 
 def _interval_union(intervals: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
@@ -143,9 +146,11 @@ def _selector_query(selector: str, max_hops: int, filters: FactFilter) -> str:
     # max_hops and the selector are integers/keywords validated by the caller: quantifiers
     # and path selectors cannot take parameters.
     inline = FACT_IN_SCOPE.replace("\n", " ")
+    types = type_alternation(filters.types)
     return f"""
 MATCH (s:Actor {{id: $source}}), (t:Actor {{id: $target}})
-MATCH p = {selector} (s)-[r:{type_alternation(filters.types)} WHERE {inline}]-{{1,{max_hops}}}(t)
+MATCH p = {selector} (s) (()-[r:{types} WHERE {inline}]-(y:Actor WHERE {PASSABLE})){{1,{max_hops}}}
+  (t)
 RETURN [n IN nodes(p) | n {{.id, .name, .kind}}] AS nodes
 LIMIT $raw_limit
 """
@@ -159,10 +164,10 @@ def _routes_to_paths(
 ) -> list[PathPublic]:
     pairs = {(a["id"], b["id"]) for nodes in routes for a, b in zip(nodes, nodes[1:], strict=False)}
     facts = _hop_facts(tx, pairs, scope, filters) if pairs else {}
-    return _build_paths([[ActorRef(**n) for n in nodes] for nodes in routes], facts, scope)
+    return build_paths([[ActorRef(**n) for n in nodes] for nodes in routes], facts, scope)
 
 
-def _build_paths(
+def build_paths(
     routes: list[list[ActorRef]], facts: dict[frozenset[str], list[FactPublic]], scope: TimeScope
 ) -> list[PathPublic]:
     """Paths along the routes, each hop with every fact in `facts` between its two actors."""
@@ -210,6 +215,7 @@ NEIGHBOURS_TAIL = """
 WITH x.id AS near, y, collect(elementId(r)) AS facts
 WITH near, y.id AS far, y, facts
 WHERE NOT far IN $seen AND ($only IS NULL OR far IN $only)
+  AND ($include_generic OR far IN $endpoints OR NOT coalesce(y.generic, false))
 RETURN near, far, COUNT { (y)--() } AS degree, facts
 """
 
@@ -224,6 +230,10 @@ MATCH ()-[r]->() WHERE elementId(r) = fact
 RETURN """
     + FACT_COLUMNS
 )
+
+# Actors a path may pass through: generic ones ("Unspecified actor", "Citizen (X)") only
+# when asked for; the two ends always.
+PASSABLE = "$include_generic OR y.id IN $endpoints OR NOT coalesce(y.generic, false)"
 
 # (near, far, degree of far, element ids of the facts joining them)
 Neighbour = tuple[str, str, int, list[str]]
@@ -347,10 +357,11 @@ def shortest_paths(
     scope: TimeScope,
     filters: FactFilter,
     max_hops: int,
+    include_generic: bool = False,
 ) -> PathsResult:
     """All shortest routes using only facts valid in the window (up to ROUTE_LIMIT)."""
     cypher = NEIGHBOURS_TEMPLATE % type_alternation(filters.types) + FACT_IN_SCOPE + NEIGHBOURS_TAIL
-    params = scope_params(scope, filters)
+    params = {**scope_params(scope, filters), **_generic_params(source, target, include_generic)}
 
     def neighbours(frontier: list[str], seen: list[str], only: list[str] | None) -> list[Neighbour]:
         rows = records(tx, cypher, frontier=frontier, seen=seen, only=only, **params)
@@ -369,7 +380,7 @@ def shortest_paths(
         facts.sort(key=lambda fact: (fact.interval[0], fact.id))
     names = _names(tx, {actor for route in found.routes for actor in route})
     routes = [[names[actor] for actor in route] for route in found.routes]
-    paths = _build_paths(routes, by_hop, scope)
+    paths = build_paths(routes, by_hop, scope)
     return PathsResult(paths=paths, truncated=found.truncated)
 
 
@@ -381,6 +392,7 @@ def k_shortest_paths(
     filters: FactFilter,
     max_hops: int,
     k: int,
+    include_generic: bool = False,
 ) -> PathsResult:
     """The k shortest distinct simple routes, shortest first.
 
@@ -396,6 +408,7 @@ def k_shortest_paths(
             target=target,
             raw_limit=raw,
             **scope_params(scope, filters),
+            **_generic_params(source, target, include_generic),
         )
         routes = _distinct_routes(rows, simple_only=True)
         exhausted = len(rows) < raw
@@ -433,6 +446,7 @@ WHERE far <> anchor
 EARLIEST_STEP_TAIL = (
     _FAR_END
     + """
+  AND ($include_generic OR far.id IN $endpoints OR NOT coalesce(far.generic, false))
 RETURN anchor.id AS near, far.id AS far, min(r.valid_from) AS start
 """
 )
@@ -537,6 +551,7 @@ def time_respecting_paths(
     scope: TimeScope,
     filters: FactFilter,
     max_hops: int,
+    include_generic: bool = False,
 ) -> PathsResult:
     """The earliest-arrival journey from source to target, departing no earlier than `from`."""
     cypher = (
@@ -545,6 +560,7 @@ def time_respecting_paths(
         + EARLIEST_STEP_TAIL
     )
     params = scope_params(scope, filters)
+    generic = _generic_params(source, target, include_generic)
 
     def step(frontier: dict[str, date], latest: date) -> list[Candidate]:
         rows = records(
@@ -553,6 +569,7 @@ def time_respecting_paths(
             frontier=[{"id": node, "arrival": day} for node, day in frontier.items()],
             latest=min(latest, scope.valid_to),
             **params,
+            **generic,
         )
         return [
             (r["near"], r["far"], to_native(r["start"]), "", to_native(r["start"]).isoformat())
@@ -579,19 +596,29 @@ def time_respecting_paths(
     }
     order = [source] + [far for _, far, _ in chain]
     names = _names(tx, set(order))
+    path = journey_path([names[n] for n in order], [found[i] for i in range(len(chain))], scope)
+    return PathsResult(paths=[path], truncated=False)
+
+
+def journey_path(nodes: list[ActorRef], facts: list[FactPublic], scope: TimeScope) -> PathPublic:
+    """A time-respecting journey through `nodes`, one fact per hop."""
     hops = [
-        Hop(source=near, target=far, facts=[found[i]]) for i, (near, far, _) in enumerate(chain)
+        Hop(source=a.id, target=b.id, facts=[fact])
+        for a, b, fact in zip(nodes, nodes[1:], facts, strict=False)
     ]
-    first, last = hops[0].facts[0], hops[-1].facts[0]
-    path = PathPublic(
-        nodes=[names[n] for n in order],
+    first, last = facts[0], facts[-1]
+    return PathPublic(
+        nodes=nodes,
         hops=hops,
         length=len(hops),
-        held=_as_intervals(held_intervals([h.facts for h in hops], scope)),
+        held=_as_intervals(held_intervals([[fact] for fact in facts], scope)),
         departure=format_partial(first.interval[0], "day"),
         arrival=format_partial(last.interval[0], "day"),
     )
-    return PathsResult(paths=[path], truncated=False)
+
+
+def _generic_params(source: str, target: str, include_generic: bool) -> dict[str, Any]:
+    return {"include_generic": include_generic, "endpoints": [source, target]}
 
 
 NAMES = (

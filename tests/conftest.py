@@ -29,6 +29,8 @@ def _test_settings() -> Settings:
         "tkg_instance": "test",
         "neo4j_uri": uri or None,
         "apply_schema_on_startup": False,
+        # Tests load a new graph every few seconds: snapshots of each would pile up.
+        "index_snapshot_dir": None,
     }
     if uri and os.environ.get("NEO4J_TEST_PASSWORD"):
         overrides["neo4j_password"] = os.environ["NEO4J_TEST_PASSWORD"]

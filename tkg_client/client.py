@@ -33,6 +33,7 @@ from queries.paths import (
     time_respecting_paths,
 )
 from queries.runner import run_read
+from queries.versions import read_graph_version
 from tkg_client import frames
 
 if TYPE_CHECKING:
@@ -306,13 +307,18 @@ class Client:
         filters = self._filters(**options)
         chosen = PathMode(mode)
 
-        def work(tx: neo4j.ManagedTransaction) -> PathsResult:
+        def search(tx: neo4j.ManagedTransaction) -> PathsResult:
             a, b = resolve_all(tx, [("source", source), ("target", target)])
             if chosen is PathMode.SHORTEST:
                 return shortest_paths(tx, a, b, scope, filters, max_hops)
             if chosen is PathMode.K_SHORTEST:
                 return k_shortest_paths(tx, a, b, scope, filters, max_hops, k)
             return time_respecting_paths(tx, a, b, scope, filters, max_hops)
+
+        def work(tx: neo4j.ManagedTransaction) -> PathsResult:
+            # The version this answer was computed on, as the API gives it.
+            version = read_graph_version(tx)
+            return search(tx).model_copy(update={"graph_version": version})
 
         result = self.read(work)
         rows = []

@@ -8,6 +8,7 @@ import neo4j
 from fastapi import Depends, Request
 
 from app.core.config import Settings
+from tindex.service import IndexService
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -20,5 +21,12 @@ async def get_driver(request: Request) -> neo4j.Driver:
     return driver
 
 
+async def get_path_index(request: Request) -> IndexService | None:
+    """The process's temporal index service; None when paths are searched in Cypher only."""
+    service: IndexService | None = getattr(request.app.state, "path_index", None)
+    return service
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DriverDep = Annotated[neo4j.Driver, Depends(get_driver)]
+PathIndexDep = Annotated[IndexService | None, Depends(get_path_index)]

@@ -12,7 +12,9 @@ from app.api.routes import (
     health,
     loads,
     paths,
+    problems,
     relationships,
+    timeslider,
 )
 
 # Included straight into the app: every level of router nesting is matched anew on each
@@ -24,6 +26,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     events.router,
     paths.router,
     graph.router,
+    timeslider.router,
     loads.router,
     analytics.router,
+    problems.router,
 )

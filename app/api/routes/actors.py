@@ -12,14 +12,19 @@ from app.api.params import (
     DATE_PATTERN,
     MAX_SEARCH_CHARS,
     TIMESTAMP_PATTERN,
+    AggregateQuery,
     FactFilterDep,
+    IncludeGenericQuery,
     ListPublic,
+    MaxFactIdsQuery,
     PageDep,
     TimeScopeDep,
     answer_by_ids,
+    next_cursor,
     page_from_overfetch,
     paginate,
     read,
+    resolve,
     scope_from,
     search_words,
 )
@@ -30,6 +35,7 @@ from graph_schema.vocabulary import ActorKind
 from queries.actors import ActorDetail, ActorHit, actor_detail, search_actors
 from queries.events import TimelineBucket, TimelineEntry, timeline, timeline_buckets
 from queries.facts import actor_facts
+from queries.graph import Aggregate, NeighbourPublic, ScanParams, neighbours
 from queries.models import ActorRef, FactPublic
 
 router = APIRouter(prefix="/v1/actors", tags=["actors"], responses=PROBLEM_RESPONSES)
@@ -205,4 +211,55 @@ def read_actor_timeline(
     page = page_from_overfetch(entries, current, settings.max_answer_bytes)
     return ModelResponse(
         TimelinePublic(data=page.data, count=page.count, next=page.next, buckets=buckets)
+    )
+
+
+class NeighboursPublic(BaseModel):
+    data: list[NeighbourPublic] = Field(description="Neighbours, heaviest first.")
+    count: int = Field(description="Neighbours in this page.")
+    total: int = Field(description="Neighbours in scope, leaving out the excluded ones.")
+    next: str | None = Field(description="Cursor for the next page; null on the last.")
+
+
+@router.get("/{actor_id}/neighbours", response_model=NeighboursPublic)
+def read_actor_neighbours(
+    actor_id: ActorIdPath,
+    driver: DriverDep,
+    settings: SettingsDep,
+    scope: TimeScopeDep,
+    filters: FactFilterDep,
+    current: PageDep,
+    aggregate: AggregateQuery = Aggregate.PAIR,
+    exclude: Annotated[
+        list[str] | None,
+        Query(
+            description="Actor ids the client already draws (repeat, or comma-separated): "
+            "left out of the page, and the new neighbours' edges to them are included."
+        ),
+    ] = None,
+    max_fact_ids: MaxFactIdsQuery = 20,
+    include_generic: IncludeGenericQuery = False,
+) -> ModelResponse:
+    """Expand a node: an actor's neighbours in the window, ranked by the facts joining them
+    (then degree, then id), a page at a time, each with the edges to add to the drawing.
+
+    Example: `/v1/actors/prk/neighbours?from=2024&to=2024&exclude=rus,ukr&limit=10`.
+    """
+    held = [name for value in exclude or [] for name in value.split(",") if name.strip()]
+    scan = ScanParams(
+        scope=scope, filters=filters, include_generic=include_generic, max_fact_ids=max_fact_ids
+    )
+
+    def work(tx: neo4j.ManagedTransaction) -> tuple[list[NeighbourPublic], int]:
+        resolved = resolve(tx, "actor_id", actor_id)
+        return neighbours(
+            tx, resolved, scan, aggregate, set(held), held, current.offset, current.limit
+        )
+
+    found, total = read(driver, settings, work)
+    more = current.offset + len(found) < total
+    return ModelResponse(
+        NeighboursPublic(
+            data=found, count=len(found), total=total, next=next_cursor(current, len(found), more)
+        )
     )

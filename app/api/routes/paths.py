@@ -4,28 +4,71 @@ from typing import Annotated
 
 import neo4j
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
-from app.api.deps import DriverDep, SettingsDep
+from app.api.deps import DriverDep, PathIndexDep, SettingsDep
 from app.api.params import FactFilterDep, TimeScopeDep, answer_by_ids, read, resolve_all
 from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import ModelResponse
 from graph_schema.errors import InvalidQueryError
+from queries.facts import actors_by_id
 from queries.paths import (
     MAX_HOPS_LIMIT,
     PathMode,
+    PathPublic,
     PathsResult,
     k_shortest_paths,
     shortest_paths,
     time_respecting_paths,
 )
+from queries.versions import read_graph_version
+from tindex.index import TemporalIndex
+from tindex.paths import index_paths
+from tindex.search import Deadline
 
 router = APIRouter(prefix="/v1/paths", tags=["paths"], responses=PROBLEM_RESPONSES)
+
+
+class PathIndexPublic(BaseModel):
+    """The in-process temporal index that answers /v1/paths."""
+
+    enabled: bool = Field(description="False: paths are always searched in Cypher.")
+    ready: bool = Field(description="Built; until then paths are searched in Cypher.")
+    graph_version: str | None = Field(description="The graph version the index holds.")
+    actors: int | None = None
+    facts: int | None = None
+    bytes: int | None = Field(default=None, description="Memory held by the index's arrays.")
+    build_seconds: float | None = Field(default=None, description="Its last build (or load).")
+    catch_up_seconds: float | None = Field(default=None, description="Its last catch-up.")
+
+
+@router.get("/index", response_model=PathIndexPublic)
+def read_path_index(path_index: PathIndexDep) -> ModelResponse:
+    """Whether the temporal index is ready, at which graph version, and what it holds."""
+    stats = path_index.stats() if path_index is not None else None
+    if stats is None:
+        return ModelResponse(
+            PathIndexPublic(enabled=path_index is not None, ready=False, graph_version=None)
+        )
+    return ModelResponse(
+        PathIndexPublic(
+            enabled=True,
+            ready=True,
+            graph_version=stats.version,
+            actors=stats.actors,
+            facts=stats.facts,
+            bytes=stats.bytes,
+            build_seconds=stats.build_seconds,
+            catch_up_seconds=stats.catch_up_seconds,
+        )
+    )
 
 
 @router.get("", response_model=PathsResult)
 def read_paths(
     driver: DriverDep,
     settings: SettingsDep,
+    path_index: PathIndexDep,
     scope: TimeScopeDep,
     filters: FactFilterDep,
     source: Annotated[
@@ -43,6 +86,14 @@ def read_paths(
         int, Query(ge=1, le=MAX_HOPS_LIMIT, description="Longest path considered.")
     ] = 4,
     k: Annotated[int, Query(ge=1, le=50, description="How many routes, for k_shortest.")] = 3,
+    include_generic: Annotated[
+        bool,
+        Query(
+            description='Let paths pass through generic actors ("Unspecified actor", '
+            '"Citizen (X)"), which join almost everything to everything; the two ends may '
+            "be generic either way."
+        ),
+    ] = False,
 ) -> ModelResponse:
     """Routes between two actors using only facts valid in the window.
 
@@ -50,24 +101,89 @@ def read_paths(
     North Korea reaches Ukraine through what happened between June and October 2024.
     """
 
-    def search(tx: neo4j.ManagedTransaction, ids: list[str]) -> PathsResult:
+    deadline = Deadline(settings.query_timeout_seconds)
+    engine = "cypher"
+
+    def search(
+        tx: neo4j.ManagedTransaction, ids: list[str], index: TemporalIndex | None
+    ) -> PathsResult:
         source_id, target_id = ids
         if source_id == target_id:
             raise InvalidQueryError(
                 "target", target, f"is the source itself ({source_id}); a path joins two actors"
             )
+        if index is not None:
+            return index_paths(
+                tx,
+                index,
+                source_id,
+                target_id,
+                scope,
+                filters,
+                mode=mode,
+                max_hops=max_hops,
+                k=k,
+                include_generic=include_generic,
+                deadline=deadline,
+            )
         if mode is PathMode.SHORTEST:
-            return shortest_paths(tx, source_id, target_id, scope, filters, max_hops)
+            return shortest_paths(
+                tx, source_id, target_id, scope, filters, max_hops, include_generic
+            )
         if mode is PathMode.K_SHORTEST:
-            return k_shortest_paths(tx, source_id, target_id, scope, filters, max_hops, k)
-        return time_respecting_paths(tx, source_id, target_id, scope, filters, max_hops)
-
-    def work(tx: neo4j.ManagedTransaction) -> PathsResult:
-        named = [("source", source), ("target", target)]
-        if source == target:  # an unknown name is still a 404 before it is a 422
-            return search(tx, resolve_all(tx, named))
-        return answer_by_ids(
-            tx, named, lambda ids: search(tx, ids), found=lambda result: bool(result.paths)
+            return k_shortest_paths(
+                tx, source_id, target_id, scope, filters, max_hops, k, include_generic
+            )
+        return time_respecting_paths(
+            tx, source_id, target_id, scope, filters, max_hops, include_generic
         )
 
-    return ModelResponse(read(driver, settings, work))
+    def work(tx: neo4j.ManagedTransaction) -> PathsResult:
+        nonlocal engine
+        version = read_graph_version(tx)
+        # The index answers only at the version this transaction sees (catching up first if
+        # it must); otherwise Cypher does: never a stale answer.
+        index = path_index.at_version(version) if path_index is not None else None
+        engine = "index" if index is not None else "cypher"
+        named = [("source", source), ("target", target)]
+        if source == target:  # an unknown name is still a 404 before it is a 422
+            result = search(tx, resolve_all(tx, named), index)
+        else:
+            result = answer_by_ids(
+                tx,
+                named,
+                lambda ids: search(tx, ids, index),
+                found=lambda result: bool(result.paths),
+            )
+        return with_fact_endpoints(tx, result).model_copy(update={"graph_version": version})
+
+    response = ModelResponse(read(driver, settings, work))
+    response.headers["X-Path-Engine"] = engine
+    return response
+
+
+def with_fact_endpoints(tx: neo4j.ManagedTransaction, result: PathsResult) -> PathsResult:
+    """Each path's nodes followed by any actor its hop facts name that the path does not
+    (a ministry or armed force, with rollup): a drawing library refuses an edge whose end
+    is not a node."""
+    named = {
+        end
+        for path in result.paths
+        for hop in path.hops
+        for fact in hop.facts
+        for end in (fact.source, fact.target)
+    }
+    missing = named - {node.id for path in result.paths for node in path.nodes}
+    if not missing:
+        return result
+    found = actors_by_id(tx, sorted(missing))
+    paths: list[PathPublic] = []
+    for path in result.paths:
+        on_path = {node.id for node in path.nodes}
+        ends = sorted(
+            {end for hop in path.hops for fact in hop.facts for end in (fact.source, fact.target)}
+            - on_path
+        )
+        extra = [actor for end in ends if (actor := found.get(end)) is not None]
+        paths.append(path.model_copy(update={"nodes": [*path.nodes, *extra]}))
+    return result.model_copy(update={"paths": paths})
