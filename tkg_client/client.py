@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
 import networkx as nx
@@ -35,6 +35,9 @@ from queries.paths import (
 from queries.runner import run_read
 from queries.versions import read_graph_version
 from tkg_client import frames
+
+if TYPE_CHECKING:
+    from graphdatascience import GraphDataScience
 
 T = TypeVar("T")
 Day = str | date
@@ -436,6 +439,24 @@ class Client:
         frame = pd.DataFrame([entry.model_dump() for entry in answer.data])
         frame.attrs.update(answer.model_dump(exclude={"data"}))
         return frame
+
+    def gds(self) -> GraphDataScience:
+        """A Graph Data Science client (the `graphdatascience` package) on this connection.
+
+        The server allows reading only: projections (dropped with `with ... as G:`),
+        algorithms' `stream`, `stats` and `estimate` modes, `gds.util.*`; not `write` or
+        `mutate`. See docs/notebooks.md and the `pagerank` recipe in docs/schema.md.
+        """
+        from graphdatascience import GraphDataScience
+
+        # Arrow Flight is an Enterprise server feature; plain Bolt is what we have. Progress
+        # bars poll gds.listProgress, which the server does not offer.
+        return GraphDataScience(
+            self.driver,
+            database=self.settings.neo4j_database,
+            arrow=False,
+            show_progress=False,
+        )
 
     def export(
         self,

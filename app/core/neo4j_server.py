@@ -67,6 +67,26 @@ APOC_ALLOWLIST = (
     "apoc.meta.*",
 )
 
+# Graph Data Science as far as reading goes: the catalog (project, list, drop), the version,
+# and every algorithm's stream, stats and estimate modes. Not `.write` (writes results into
+# the database), `.mutate` (nothing of ours needs it), nor export/backup/restore (files).
+# The docs recipe `pagerank` and `Client.gds()` use project, pageRank.stream and drop.
+GDS_ALLOWLIST = (
+    "gds.version",
+    "gds.graph.project",  # the Cypher aggregation: no write, the catalog is in memory
+    "gds.graph.list",
+    "gds.graph.exists",
+    "gds.graph.drop",
+    "gds.util.*",
+    "gds.*.stream",
+    "gds.*.stats",
+    "gds.*.estimate",
+)
+
+# Maven groups whose jars go to the plugins folder: APOC's, and GDS's (its procedures are
+# spread over a hundred jars of one group).
+PLUGIN_GROUPS = ("org.neo4j.procedure", "org.neo4j.gds")
+
 # Owner-only: the store, the auth file and the config (which names the password file).
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_UMASK = 0o077
@@ -110,7 +130,9 @@ class LocalNeo4j:
                 "Maven (mvn) is needed to fetch Neo4j; install Maven and Java 17"
             )
         staging = RUNTIME_DIR / "lib.partial"
-        shutil.rmtree(staging, ignore_errors=True)
+        plugins_staging = RUNTIME_DIR / "plugins.partial"
+        for folder in (staging, plugins_staging):
+            shutil.rmtree(folder, ignore_errors=True)
         command = [
             "mvn",
             "-q",
@@ -119,17 +141,23 @@ class LocalNeo4j:
             str(pom),
             "dependency:copy-dependencies",
             "-DincludeScope=runtime",
+            # The group in the file name tells plugins from libraries.
+            "-Dmdep.prependGroupId=true",
             f"-DoutputDirectory={staging}",
         ]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise Neo4jServerError(f"Maven could not fetch Neo4j:\n{result.stdout}{result.stderr}")
-        # APOC is a plugin: Neo4j loads procedures from the plugins folder, not the classpath.
-        PLUGINS_DIR.mkdir(parents=True, exist_ok=True)
-        for jar in staging.glob("apoc-*.jar"):
-            shutil.move(str(jar), PLUGINS_DIR / jar.name)
-        shutil.rmtree(LIB_DIR, ignore_errors=True)
-        staging.rename(LIB_DIR)
+        # APOC and GDS are plugins: Neo4j loads procedures from the plugins folder, not the
+        # classpath. The libraries GDS needs and Neo4j lacks (hppc, agrona, ejml, ...) stay
+        # in lib, on the classpath either way.
+        plugins_staging.mkdir(parents=True)
+        for prefix in PLUGIN_GROUPS:
+            for jar in staging.glob(f"{prefix}.*.jar"):
+                shutil.move(str(jar), plugins_staging / jar.name)
+        for folder, done in ((LIB_DIR, staging), (PLUGINS_DIR, plugins_staging)):
+            shutil.rmtree(folder, ignore_errors=True)
+            done.rename(folder)
         marker.touch()
 
     def make_private(self) -> None:
@@ -172,7 +200,11 @@ class LocalNeo4j:
             # 504 should not wait that long past the budget.
             "db.transaction.monitor.check.interval=200ms",
             "server.jvm.additional=-XX:+ExitOnOutOfMemoryError",
-            f"dbms.security.procedures.allowlist={','.join(APOC_ALLOWLIST)}",
+            f"dbms.security.procedures.allowlist={','.join(APOC_ALLOWLIST + GDS_ALLOWLIST)}",
+            # GDS reads the store through Neo4j's internals, which sandboxed procedures may
+            # not ("gds.util.asNode is unavailable because it is sandboxed"); only the GDS
+            # entries above are unrestricted, APOC stays sandboxed.
+            f"dbms.security.procedures.unrestricted={','.join(GDS_ALLOWLIST)}",
             # The Browser is served from this same origin and needs no CORS; the default
             # `*` would let any web page script this server with the user's credentials.
             f"dbms.security.http_access_control_allow_origin=http://127.0.0.1:{settings.http_port}",

@@ -3,6 +3,7 @@ initial password never on a command line, CORS for its own Browser only."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import stat
 import subprocess
@@ -13,7 +14,7 @@ import neo4j
 import pytest
 
 from app.core.config import Settings
-from app.core.neo4j_server import APOC_ALLOWLIST, LIB_DIR, LocalNeo4j
+from app.core.neo4j_server import APOC_ALLOWLIST, GDS_ALLOWLIST, LIB_DIR, LocalNeo4j
 
 
 @pytest.fixture
@@ -33,8 +34,13 @@ def test_the_config_allows_no_apoc_that_writes_loads_or_runs_cypher(
 ) -> None:
     throwaway.write_config()
     conf = (throwaway.conf_dir / "neo4j.conf").read_text()
-    assert "procedures.unrestricted" not in conf
+    # Only GDS runs unrestricted (it needs Neo4j's internals), and only what it may run.
+    unrestricted = re.search(r"^dbms.security.procedures.unrestricted=(.*)$", conf, re.MULTILINE)
+    assert unrestricted is not None
+    assert set(unrestricted[1].split(",")) == set(GDS_ALLOWLIST)
     assert "allowlist=apoc.*" not in conf
+    assert "gds.*" not in GDS_ALLOWLIST
+    assert not any(entry.endswith((".write", ".mutate")) for entry in GDS_ALLOWLIST)
     for forbidden in ("apoc.cypher", "apoc.periodic", "apoc.trigger", "apoc.load", "apoc.create"):
         assert not any(entry.startswith(forbidden) for entry in APOC_ALLOWLIST)
     assert "http_access_control_allow_origin=http://127.0.0.1:2" in conf
@@ -90,3 +96,17 @@ def test_the_running_server_offers_only_the_allowed_apoc(db: neo4j.Driver) -> No
         "apoc.create.node",
     ):
         assert forbidden not in procedures
+
+
+def test_the_running_server_offers_gds_for_reading_only(db: neo4j.Driver) -> None:
+    records, _, _ = db.execute_query(
+        "SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'gds.' RETURN collect(name) AS p"
+    )
+    procedures = set(records[0]["p"])
+    assert {"gds.version", "gds.graph.drop", "gds.pageRank.stream"} <= procedures
+    # Writing back, changing a projection, or touching files: none of it is loaded (an
+    # `.estimate` only computes the memory a run would need).
+    runs = {name for name in procedures if not name.endswith(".estimate")}
+    assert not {name for name in runs if name.endswith((".write", ".mutate"))}
+    assert not {name for name in runs if ".export" in name or ".backup" in name}
+    assert "gds.pageRank.write.estimate" in procedures  # so the filter above saw them

@@ -17,6 +17,7 @@ from typing import Any
 
 import neo4j
 import neo4j.time
+import networkx as nx
 import pytest
 import yaml
 
@@ -266,17 +267,26 @@ def check_class_months(rows: list[Row]) -> None:
     )
 
 
-def check_top_counterparts(rows: list[Row]) -> None:
-    # The same count, worked out from the dataset file.
+def window_pairs() -> list[tuple[str, str]]:
+    """(source, target) of every VISITED, CONDEMNED or ACCUSED fact valid in 2024, from the
+    dataset file: the window of the top-counterparts and pagerank recipes."""
     wanted = {"VISITED", "CONDEMNED", "ACCUSED"}
     lo, hi = date(2024, 1, 1), date(2024, 12, 31)
-    counterparts: dict[str, set[str]] = {}
+    pairs = []
     for fact in parse_file(BUNDLED_DATASET).facts:
         start = fact.valid_from.first_day if fact.valid_from else date.min
         end = fact.valid_to.last_day if fact.valid_to else date.max
         if fact.type.value in wanted and start <= hi and end >= lo and fact.source != fact.target:
-            counterparts.setdefault(fact.source, set()).add(fact.target)
-            counterparts.setdefault(fact.target, set()).add(fact.source)
+            pairs.append((fact.source, fact.target))
+    return pairs
+
+
+def check_top_counterparts(rows: list[Row]) -> None:
+    # The same count, worked out from the dataset file.
+    counterparts: dict[str, set[str]] = {}
+    for source, target in window_pairs():
+        counterparts.setdefault(source, set()).add(target)
+        counterparts.setdefault(target, set()).add(source)
     assert 0 < len(rows) <= 10
     for row in rows:
         assert row["counterparts"] == len(counterparts[row["id"]]), row
@@ -284,6 +294,20 @@ def check_top_counterparts(rows: list[Row]) -> None:
         (row["counterparts"] for row in rows), reverse=True
     )
     assert rows[0]["counterparts"] == max(len(c) for c in counterparts.values())
+
+
+def check_pagerank(rows: list[Row]) -> None:
+    # networkx on the same projection: undirected, each pair weighted by its facts.
+    graph = nx.Graph()
+    for source, target in window_pairs():
+        weight = graph.get_edge_data(source, target, {"weight": 0})["weight"]
+        graph.add_edge(source, target, weight=weight + 1)
+    expected = nx.pagerank(graph, weight="weight", tol=1.0e-9, max_iter=1000)
+    assert {row["id"] for row in rows} == set(expected), "top is past the window's actors"
+    total = sum(row["score"] for row in rows)
+    for row in rows:
+        assert row["score"] / total == pytest.approx(expected[row["id"]], abs=1.0e-4), row
+    assert [row["score"] for row in rows] == sorted((row["score"] for row in rows), reverse=True)
 
 
 CHECKS: dict[str, Check] = {
@@ -302,6 +326,7 @@ CHECKS: dict[str, Check] = {
     "claims-by": check_claims_by,
     "class-months": check_class_months,
     "top-counterparts": check_top_counterparts,
+    "pagerank": check_pagerank,
     "loads": check_loads,
 }
 
@@ -517,6 +542,7 @@ ICEWS18_PARAMS: dict[str, dict[str, Any]] = {
     "rollup": {"actor": "usa"},
     "class-months": {"a": "usa", "b": "chn", "from": "2018-01-01", "to": "2018-10-31"},
     "top-counterparts": {"from": "2018-06-01", "to": "2018-06-30", "top": 10},
+    "pagerank": {"from": "2018-06-01", "to": "2018-06-30", "top": 10},
 }
 
 
@@ -540,3 +566,4 @@ def test_recipes_answer_on_an_icews18_slice_within_their_budget(
         with db.session(database=settings.neo4j_database) as session:
             answered[name] = len(session.execute_read(work))
     assert answered["top-counterparts"] == 10 and answered["class-months"] > 0, answered
+    assert answered["pagerank"] > 0, answered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.config import Settings
+from app.core.config import REPO_ROOT, Settings
 from graph_schema.errors import NotFoundError
 from loaders.curated import parse_file
 from tests.conftest import BUNDLED_DATASET
@@ -181,3 +182,64 @@ def test_export_of_a_window_keeps_only_its_facts(tkg: Client, tmp_path: Path) ->
     assert not (tmp_path / "facts.csv").exists()
     exported = set(pq.read_table(tmp_path / "facts.parquet").column("id").to_pylist())
     assert exported == set(tkg.facts_in_window("2024-10", "2024-10", include_generic=True)["id"])
+
+
+def test_export_orders_facts_by_type_then_id(tkg: Client, tmp_path: Path) -> None:
+    # Types are read in parallel: the files must not depend on which finished first.
+    tkg.export(tmp_path, formats=["csv"])
+    facts = pd.read_csv(tmp_path / "facts.csv", dtype=str)
+    keys = list(zip(facts["type"], facts["id"], strict=True))
+    assert keys == sorted(keys) and len(set(facts["type"])) > 1
+
+
+# -- Graph Data Science ------------------------------------------------------------------
+
+# The window's VISITED, CONDEMNED and ACCUSED facts as an undirected graph, each pair
+# weighted by its facts: the projection docs/notebooks.md shows.
+GDS_PROJECTION = """
+MATCH (s:Actor)-[r:VISITED|CONDEMNED|ACCUSED]->(t:Actor)
+WHERE r.valid_from <= date($to) AND r.valid_to >= date($from) AND r.retracted_at IS NULL
+  AND s <> t
+WITH s, t, count(*) AS facts
+RETURN gds.graph.project($graph, s, t, {relationshipProperties: {facts: toFloat(facts)}},
+                         {undirectedRelationshipTypes: ['*']})
+"""
+
+
+def test_gds_runs_in_the_local_neo4j_at_the_pinned_version(tkg: Client) -> None:
+    pom = (REPO_ROOT / "ops" / "neo4j" / "pom.xml").read_text(encoding="utf-8")
+    pinned = re.search(r"<gds.version>(.+)</gds.version>", pom)
+    assert pinned is not None
+    assert str(tkg.gds().server_version()) == pinned[1]
+    assert tkg.cypher("RETURN gds.version() AS version")["version"].tolist() == [pinned[1]]
+
+
+def test_gds_pagerank_from_python_agrees_with_networkx_on_the_window_graph(tkg: Client) -> None:
+    gds = tkg.gds()
+    with gds.graph.project.cypher(
+        GDS_PROJECTION, graph="test-pagerank", **{"from": "2024-01-01", "to": "2024-12-31"}
+    ) as projected:
+        scores = gds.page_rank.stream(
+            projected, relationship_weight_property="facts", max_iterations=100
+        )
+    assert gds.graph.list("test-pagerank") == []  # dropped on leaving the block
+    names = tkg.cypher(
+        "UNWIND $nodes AS node RETURN node, gds.util.asNode(node).id AS id",
+        nodes=scores["nodeId"].tolist(),
+    )
+    score_of = dict(zip(scores["nodeId"], scores["score"], strict=True))
+    by_actor = {
+        actor: score_of[node] for node, actor in zip(names["node"], names["id"], strict=True)
+    }
+
+    window = tkg.graph("2024", "2024", types=["VISITED", "CONDEMNED", "ACCUSED"])
+    undirected = nx.Graph()
+    for source, target, facts in window.edges(data="facts"):
+        if source != target:
+            weight = undirected.get_edge_data(source, target, {"weight": 0})["weight"]
+            undirected.add_edge(source, target, weight=weight + facts)
+    expected = nx.pagerank(undirected, weight="weight", tol=1.0e-9, max_iter=1000)
+    assert set(by_actor) == set(expected)
+    total = sum(by_actor.values())  # GDS does not normalise; networkx sums to 1
+    for actor, score in by_actor.items():
+        assert score / total == pytest.approx(expected[actor], abs=1.0e-4), actor
