@@ -31,6 +31,10 @@ def _test_settings() -> Settings:
         "apply_schema_on_startup": False,
         # Tests load a new graph every few seconds: snapshots of each would pile up.
         "index_snapshot_dir": None,
+        # Tests assert answers, not speed (benchmarks measure that): the first queries on a
+        # Neo4j that has just started, planning cold on two busy cores, took over 10 s.
+        # Tests of the budget itself set their own.
+        "query_timeout_seconds": 60.0,
     }
     if uri and os.environ.get("NEO4J_TEST_PASSWORD"):
         overrides["neo4j_password"] = os.environ["NEO4J_TEST_PASSWORD"]
