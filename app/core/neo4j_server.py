@@ -241,11 +241,13 @@ class LocalNeo4j:
             raise Neo4jServerError("NEO4J_PASSWORD must have at least 8 characters")
         # Never on the command line, where `ps` shows it to every user: the admin tool
         # (picocli) reads an argument from an `@file`, written owner-only and removed after.
+        # The `--` ends its options, or a password that starts with a dash (one generated
+        # password in 64) would be taken for one.
         quoted = password.replace("\\", "\\\\").replace('"', '\\"')
         args_file = self.home / "initial-password.args"
         fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(f'"{quoted}"\n')
+            handle.write(f'--\n"{quoted}"\n')
         command = [
             self._java(),
             "-cp",
