@@ -144,12 +144,13 @@ class IndexService:
             if path is not None:
                 self._save_snapshot(index, path)
         self._seen_writes, self._write_mark = set(writes.load_start), writes.latest
-        self._index = index
         # Plan the catch-up's queries now (one per fact type), not in the first query
         # that finds the index stale: with no load to look for they cost a few ms each.
         read_facts(self._driver, self._database, index.actors, loads=[])
         self.builds += 1
         self.build_seconds = time.perf_counter() - started
+        # Published last: a query that gets this index sees the counters that go with it.
+        self._index = index
         logger.info(
             "temporal index at graph version %s: %d facts, %.1f MB, %.2f s",
             version,
