@@ -21,6 +21,7 @@ from bench.index_bench import (
     render_index,
 )
 from bench.load_bench import LoadFigures, run_load_bench
+from bench.notebook_bench import NotebookFigures, render_notebook, run_notebook_bench
 from bench.search_bench import search_cases
 
 DEFAULT_ICEWS18 = REPO_ROOT.parent / "shared" / "datasets" / "icews18"
@@ -55,6 +56,7 @@ def render(
     host: str,
     graph: list[GraphFigure] | None = None,
     index: IndexFigures | None = None,
+    notebook: NotebookFigures | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -120,6 +122,8 @@ def render(
         lines += render_index(index)
     if graph:
         lines += render_graph(graph)
+    if notebook is not None:
+        lines += render_notebook(notebook)
     return "\n".join(lines)
 
 
@@ -139,6 +143,11 @@ def main() -> None:
         action="store_true",
         help="Only the graph-for-drawing section, on what is loaded; printed, not written.",
     )
+    parser.add_argument(
+        "--notebook-only",
+        action="store_true",
+        help="Only the notebook-client section, on what is loaded; printed, not written.",
+    )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     if not (args.icews18 / "entity2id.txt").is_file():
@@ -148,6 +157,10 @@ def main() -> None:
     if args.graph_only:
         graph = run_graph_bench(settings, args.graph_requests)
         print(render(None, [], "what is loaded", host, graph))
+        return
+    if args.notebook_only:
+        notebook = run_notebook_bench(settings)
+        print(render(None, [], "what is loaded", host, notebook=notebook))
         return
     with open_driver(settings) as driver:
         figures = (
@@ -164,9 +177,12 @@ def main() -> None:
         cases.update(search_cases(driver, settings, args.requests))
         latencies = run_api_bench(driver, settings, cases, args.requests)
         graph = run_graph_bench(settings, args.graph_requests)
+        notebook = run_notebook_bench(settings)
         # Last: it adds facts to the data set the other figures were taken on.
         catch_up_figures(driver, settings, args.icews18, index_figures)
-    report = render(figures, latencies, f"ICEWS18 ({args.icews18})", host, graph, index_figures)
+    report = render(
+        figures, latencies, f"ICEWS18 ({args.icews18})", host, graph, index_figures, notebook
+    )
     args.out.write_text(report, encoding="utf-8")
     print(report)
 

@@ -223,6 +223,12 @@ def pair_counts(tx: neo4j.ManagedTransaction, scope: TimeScope, query: WindowQue
     return pairs
 
 
+def forget_windows() -> None:
+    """Drop the kept windows: the next question about any window reads it again."""
+    with _PAIR_CACHE_LOCK:
+        _PAIR_CACHE.clear()
+
+
 # -- measures ----------------------------------------------------------------------------
 
 
