@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from app.core.config import REPO_ROOT, Settings
 from graph_schema.errors import NotFoundError
 from loaders.curated import parse_file
+from queries.versions import read_graph_version
 from tests.conftest import BUNDLED_DATASET
 from tkg_client import Client
 
@@ -113,9 +114,25 @@ def test_unknown_actor_is_an_error(tkg: Client) -> None:
         tkg.facts_between("prk", "atlantis")
 
 
+@pytest.fixture(scope="module")
+def tkg_indexed(bundled: neo4j.Driver, settings: Settings) -> Iterator[Client]:
+    with Client(settings, timeout=30, index=True) as client:
+        yield client
+
+
+@pytest.mark.parametrize("indexed", [False, True], ids=["cypher", "index"])
 @pytest.mark.parametrize("mode", ["shortest", "k_shortest", "time_respecting"])
-def test_paths_in_each_mode_match_the_api(tkg: Client, client: TestClient, mode: str) -> None:
-    frame = tkg.paths("prk", "ukr-armed-forces", "2023-06", "2024-12", mode=mode)
+def test_paths_in_each_mode_match_the_api(
+    tkg: Client,
+    tkg_indexed: Client,
+    client: TestClient,
+    mode: str,
+    indexed: bool,
+    bundled: neo4j.Driver,
+    settings: Settings,
+) -> None:
+    asking = tkg_indexed if indexed else tkg
+    frame = asking.paths("prk", "ukr-armed-forces", "2023-06", "2024-12", mode=mode)
     body = client.get(
         "/v1/paths",
         params={
@@ -127,7 +144,13 @@ def test_paths_in_each_mode_match_the_api(tkg: Client, client: TestClient, mode:
         },
     ).json()
     result = frame.attrs["result"].model_dump(mode="json")
-    if mode == "k_shortest":
+    if indexed:
+        # Both on a temporal index at the same graph version: the very same answer.
+        with bundled.session(database=settings.neo4j_database) as session:
+            assert tkg_indexed.use_index().version == session.execute_read(read_graph_version)
+        assert client.get("/v1/paths/index").json()["ready"]
+        assert result == body
+    elif mode == "k_shortest":
         # The client searches in Cypher, the API on its temporal index: among routes of
         # equal length the two may pick different ones (each a correct k shortest).
         assert sorted(p["length"] for p in result["paths"]) == sorted(
@@ -243,3 +266,17 @@ def test_gds_pagerank_from_python_agrees_with_networkx_on_the_window_graph(tkg: 
     total = sum(by_actor.values())  # GDS does not normalise; networkx sums to 1
     for actor, score in by_actor.items():
         assert score / total == pytest.approx(expected[actor], abs=1.0e-4), actor
+
+
+@pytest.mark.parametrize("measure", ["degree", "pagerank", "betweenness"])
+def test_centrality_and_series_from_the_index_equal_the_cypher_pull(
+    tkg: Client, tkg_indexed: Client, measure: str
+) -> None:
+    pulled = tkg.centrality("2023", "2024", measure=measure, top=20)
+    computed = tkg_indexed.centrality("2023", "2024", measure=measure, top=20)
+    assert len(pulled) > 5
+    pd.testing.assert_frame_equal(computed, pulled)
+    assert computed.attrs == pulled.attrs
+    series = tkg_indexed.actor_over_time("prk", "2023-01", "2024-12")
+    pd.testing.assert_frame_equal(series, tkg.actor_over_time("prk", "2023-01", "2024-12"))
+    assert series["facts"].sum() > 0
