@@ -40,6 +40,7 @@ class QuestionFigure:
     call: str
     first_ms: float
     median_ms: float
+    indexed_ms: float
     answer: str
 
 
@@ -51,10 +52,20 @@ class NotebookFigures:
     same_top: bool
     export_seconds: float
     export_facts: int
+    index_build_seconds: float
 
 
 def _rows(frame: Any) -> str:
     return f"{len(frame):,} rows"
+
+
+def _betweenness_size(frame: Any) -> str:
+    if frame.empty:
+        return "no actors"
+    return (
+        f"{frame.attrs['samples'] or 'all'} sources, "
+        f"largest standard error {frame['error'].max():.2g}"
+    )
 
 
 def questions() -> list[Question]:
@@ -105,10 +116,7 @@ def questions() -> list[Question]:
             "Betweenness in June 2018 (sampled beyond 1,500 actors)",
             'centrality("2018-06", "2018-06", measure="betweenness")',
             lambda c: c.centrality(*WINDOW, measure="betweenness"),
-            lambda frame: (
-                f"{frame.attrs['samples'] or 'all'} sources, "
-                f"largest standard error {frame['error'].max():.2g}"
-            ),
+            _betweenness_size,
         ),
         Question(
             "June 2018 as the graph held it when the first ICEWS18 load finished",
@@ -136,11 +144,13 @@ def _timed(work: Callable[[], Any]) -> tuple[float, Any]:
 def run_notebook_bench(settings: Settings, repeats: int = 5) -> NotebookFigures:
     asked = questions()
     samples: list[list[float]] = [[] for _ in asked]
+    indexed: list[list[float]] = [[] for _ in asked]
     answers: list[str] = ["" for _ in asked]
     baseline: list[float] = []
     helper: list[float] = []
     same_top = True
-    with Client(settings, timeout=300) as client:
+    with Client(settings, timeout=300) as client, Client(settings, timeout=300) as with_index:
+        build_ms, _ = _timed(with_index.use_index)
         for _ in range(repeats):
             for number, question in enumerate(asked):
                 # A new window each time, as far as the analytics are concerned: what a
@@ -149,6 +159,7 @@ def run_notebook_bench(settings: Settings, repeats: int = 5) -> NotebookFigures:
                 ms, answer = _timed(partial(question.run, client))
                 samples[number].append(ms)
                 answers[number] = question.size(answer)
+                indexed[number].append(_timed(partial(question.run, with_index))[0])
             # The same question two ways, side by side: the helper and the natural Cypher.
             forget_windows()
             ms, top = _timed(
@@ -167,14 +178,17 @@ def run_notebook_bench(settings: Settings, repeats: int = 5) -> NotebookFigures:
             exported = _parquet_rows(written)
     return NotebookFigures(
         questions=[
-            QuestionFigure(q.text, q.call, s[0], statistics.median(s[1:] or s), a)
-            for q, s, a in zip(asked, samples, answers, strict=True)
+            QuestionFigure(
+                q.text, q.call, s[0], statistics.median(s[1:] or s), statistics.median(i), a
+            )
+            for q, s, i, a in zip(asked, samples, indexed, answers, strict=True)
         ],
         baseline_ms=statistics.median(baseline),
         helper_ms=statistics.median(helper),
         same_top=same_top,
         export_seconds=ms / 1000,
         export_facts=exported,
+        index_build_seconds=build_ms / 1000,
     )
 
 
@@ -192,14 +206,18 @@ def render_notebook(figures: NotebookFigures) -> list[str]:
         "Each question once cold (first call: plans and pages not yet cached) and then "
         "repeated, questions interleaved, in ms. The analytics keep a window's pair counts "
         "per graph version (a second measure over the same window costs only the "
-        "computation); the repeats drop them first, so they show what a new window costs.",
+        "computation); the repeats drop them first, so they show what a new window costs. "
+        "The last column asks a client made with `index=True` (paths, centrality and series "
+        f"from its temporal index, built in {figures.index_build_seconds:.1f} s), "
+        "interleaved with the plain one.",
         "",
-        "| question | call | first | median | answer |",
-        "| --- | --- | --- | --- | --- |",
+        "| question | call | first | median | median, `index=True` | answer |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for q in figures.questions:
         lines.append(
-            f"| {q.text} | `tkg.{q.call}` | {q.first_ms:,.0f} | {q.median_ms:,.0f} | {q.answer} |"
+            f"| {q.text} | `tkg.{q.call}` | {q.first_ms:,.0f} | {q.median_ms:,.0f} | "
+            f"{q.indexed_ms:,.0f} | {q.answer} |"
         )
     ratio = figures.baseline_ms / figures.helper_ms if figures.helper_ms else float("nan")
     lines += [

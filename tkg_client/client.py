@@ -497,7 +497,11 @@ class Client:
                 tx, scope, query, chosen, top, samples, self._pairs(tx, scope, query)
             )
         )
-        frame = pd.DataFrame([entry.model_dump() for entry in answer.data])
+        # Columns even when the window is empty, so code written for a full answer runs.
+        frame = pd.DataFrame(
+            [entry.model_dump() for entry in answer.data],
+            columns=list(analytics.CentralityEntry.model_fields),
+        )
         frame.attrs.update(answer.model_dump(exclude={"data"}))
         return frame
 

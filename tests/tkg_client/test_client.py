@@ -280,3 +280,10 @@ def test_centrality_and_series_from_the_index_equal_the_cypher_pull(
     series = tkg_indexed.actor_over_time("prk", "2023-01", "2024-12")
     pd.testing.assert_frame_equal(series, tkg.actor_over_time("prk", "2023-01", "2024-12"))
     assert series["facts"].sum() > 0
+
+
+def test_centrality_of_an_empty_window_has_the_columns_of_a_full_one(tkg: Client) -> None:
+    empty = tkg.centrality("1900", "1900", measure="betweenness")
+    assert empty.empty
+    assert list(empty.columns) == list(tkg.centrality("2024", "2024").columns)
+    assert {"id", "rank", "value", "error", "counterparts"} <= set(empty.columns)
