@@ -13,7 +13,8 @@ import neo4j
 from graph_schema.vocabulary import FactType, Label, StructuralType
 
 # Every fact's indexed properties. `updated_at` is when a load last rewrote derived fields
-# of the current version in place (status, asserted_by, denied_by, fact_class).
+# of the current version in place (status, asserted_by, denied_by, fact_class). Only
+# curated facts have an `event_id`, so its indexes stay small beside bulk data.
 FACT_INDEXED_PROPERTIES = (
     "id",
     "valid_from",
@@ -22,7 +23,13 @@ FACT_INDEXED_PROPERTIES = (
     "recorded_at",
     "retracted_at",
     "updated_at",
+    "event_id",
 )
+
+# Optional properties that queries ask for on rows that may lack them (coded-event fields
+# on facts, a source's url). Neo4j warns "property does not exist" about a key it has never
+# seen: registering the key keeps a curated-only database quiet in a notebook.
+REGISTERED_PROPERTY_KEYS = ("code", "code_text", "url")
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,10 @@ def schema_statements() -> list[SchemaStatement]:
         for prop in FACT_INDEXED_PROPERTIES:
             statements.append(_rel_range(fact_type.value, prop))
     statements.append(_rel_range(StructuralType.PARTICIPATED_IN.value, "role"))
+    for key in REGISTERED_PROPERTY_KEYS:
+        statements.append(
+            SchemaStatement(f"property_key_{key}", f"CALL db.createProperty('{key}')")
+        )
     return statements
 
 

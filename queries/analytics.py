@@ -26,8 +26,14 @@ import scipy.sparse as sp
 from pydantic import BaseModel, Field
 
 from graph_schema.errors import InvalidQueryError
-from graph_schema.vocabulary import FACT_TYPES, FactClass, FactType, safe_identifier
-from queries.facts import BETWEEN, FACT_IN_SCOPE, actors_by_id, scope_params, type_alternation
+from graph_schema.vocabulary import FACT_TYPES, FactClass, safe_identifier
+from queries.facts import (
+    BETWEEN,
+    actors_by_id,
+    per_type_union,
+    scope_params,
+    type_alternation,
+)
 from queries.models import ActorRef, FactFilter, TimeScope
 from queries.runner import records
 from queries.versions import read_graph_version
@@ -46,20 +52,6 @@ s <> t
 AND ($include_generic OR NOT (coalesce(s.generic, false) OR coalesce(t.generic, false)))
 AND ($kinds IS NULL OR (s.kind IN $kinds AND t.kind IN $kinds))
 """
-
-
-def per_type_union(
-    types: list[FactType] | None, branch: LiteralString, condition: LiteralString = FACT_IN_SCOPE
-) -> str:
-    """`CALL () { <branch for T1> UNION ALL <branch for T2> ... }`; `branch` names the
-    relationship type `%s`, and `condition` (on `r`) is appended to each."""
-    # Each type once: a type asked twice would count its facts twice.
-    chosen = sorted({t.value for t in types}) if types else sorted(FACT_TYPES)
-    parts = [
-        branch % safe_identifier(name, FACT_TYPES) + "WHERE " + condition + "RETURN s, t, r"
-        for name in chosen
-    ]
-    return "CALL () {\n" + "\nUNION ALL\n".join(parts) + "\n}\n"
 
 
 WINDOW_BRANCH: LiteralString = "MATCH (s:Actor)-[r:%s]->(t:Actor)\n"

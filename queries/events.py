@@ -8,7 +8,13 @@ import neo4j
 from pydantic import BaseModel, Field
 
 from graph_schema.temporal import format_partial
-from queries.facts import FACT_COLUMNS, FACT_IN_SCOPE, scope_params, type_alternation
+from queries.facts import (
+    FACT_COLUMNS,
+    FACT_IN_SCOPE,
+    per_type_union,
+    scope_params,
+    type_alternation,
+)
 from queries.models import ActorRef, FactFilter, FactPublic, TimeScope, to_native
 from queries.runner import records
 
@@ -143,11 +149,15 @@ RETURN """
 """
 )
 
-EVENT_FACTS: LiteralString = (
-    """
-MATCH (s:Actor)-[r]->(t:Actor)
-WHERE r.event_id = $id AND r.retracted_at IS NULL
-RETURN """
+# Only curated facts name an event: one seek per fact type on its event_id index, where a
+# pattern over every type would read every fact of the database.
+EVENT_FACTS: str = (
+    per_type_union(
+        None,
+        "MATCH (s:Actor)-[r:%s]->(t:Actor)\n",
+        "r.event_id = $id AND r.retracted_at IS NULL\n",
+    )
+    + "RETURN "
     + FACT_COLUMNS
     + " ORDER BY props.id"
 )
@@ -193,7 +203,6 @@ def claims_for(
 
 
 def event_detail(tx: neo4j.ManagedTransaction, event_id: str) -> EventDetail | None:
-    """Finding an event's facts scans relationships by event_id, so detail is per event only."""
     rows = records(tx, EVENT_DETAIL, id=event_id)
     if not rows:
         return None

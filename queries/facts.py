@@ -42,6 +42,21 @@ startNode(r).name AS source_name, endNode(r).name AS target_name, """
     + "\n"
 )
 
+
+def per_type_union(
+    types: list[FactType] | None, branch: LiteralString, condition: LiteralString = FACT_IN_SCOPE
+) -> str:
+    """`CALL () { <branch for T1> UNION ALL <branch for T2> ... }`; `branch` names the
+    relationship type `%s`, and `condition` (on `r`) is appended to each."""
+    # Each type once: a type asked twice would count its facts twice.
+    chosen = sorted({t.value for t in types}) if types else sorted(FACT_TYPES)
+    parts = [
+        branch % safe_identifier(name, FACT_TYPES) + "WHERE " + condition + "RETURN s, t, r"
+        for name in chosen
+    ]
+    return "CALL () {\n" + "\nUNION ALL\n".join(parts) + "\n}\n"
+
+
 # The actor itself, and with rollup everything PART_OF it (ministries, forces, offices).
 MEMBERS: LiteralString = """
 CALL (anchor) {

@@ -1,5 +1,11 @@
 """Each graph format as its own library loads it: Cytoscape.js and graphology under Node, GEXF
-through networkx and graphology-gexf."""
+through networkx and graphology-gexf.
+
+GEXF is not checked against the GEXF 1.3 XML Schema: no package on PyPI, npm or Maven
+Central ships its XSD files (gexfpy, gexf, graphology-gexf, gexf4j and Gephi's io-importer
+and io-exporter plugins were opened), and third-party files come in only as declared
+dependencies.
+"""
 
 from __future__ import annotations
 

@@ -72,10 +72,25 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-def api_counts(server: str, **params: Any) -> tuple[int, int]:
+def graph_answer(server: str, **params: Any) -> dict[str, Any]:
+    """What the API answers for the explorer's default view with these parameters."""
     query = {"depth": 1, "max_nodes": 150, "include": "induced", **params}
-    body = httpx.get(f"{server}/v1/graph", params=query, timeout=30).json()
+    body: dict[str, Any] = httpx.get(f"{server}/v1/graph", params=query, timeout=30).json()
+    return body
+
+
+def api_counts(server: str, **params: Any) -> tuple[int, int]:
+    body = graph_answer(server, **params)
     return len(body["nodes"]), len(body["edges"])
+
+
+def open_page(browser: Any) -> tuple[Any, list[str]]:
+    """A page that records console errors and uncaught exceptions."""
+    page = browser.new_page(viewport={"width": 1400, "height": 860})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return page, problems
 
 
 def drawn(page: Any) -> tuple[int, int]:
@@ -111,10 +126,7 @@ def click_element(page: Any, selector: str) -> None:
 
 
 def test_search_window_expand_and_edge_facts_agree_with_the_api(server: str, browser: Any) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 860})
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    page, problems = open_page(browser)
 
     page.goto(f"{server}/explorer/?actors=prk&from=2024-01&to=2024-12")
     wait_for(page, "draws", 0)
@@ -181,6 +193,61 @@ def test_search_window_expand_and_edge_facts_agree_with_the_api(server: str, bro
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "explorer.png"))
     assert problems == [], problems
+    page.close()
+
+
+def test_rollup_to_countries_draws_parts_inside_their_state(server: str, browser: Any) -> None:
+    page, problems = open_page(browser)
+
+    # The Kremlin is PART_OF Russia; both are centres.
+    page.goto(f"{server}/explorer/?actors=rus,the-kremlin&from=2024-01&to=2024-12")
+    wait_for(page, "draws", 0)
+    draws = page.evaluate("window.explorer.draws")
+    page.check("#rollup")
+    wait_for(page, "draws", draws)
+    assert "rollup=country" in page.url
+
+    window = page.evaluate("[window.explorer.state.from, window.explorer.state.to]")
+    answer = graph_answer(
+        server, actors="rus,the-kremlin", rollup="country", **{"from": window[0], "to": window[1]}
+    )
+    expected: dict[str, list[str]] = {}
+    for node in answer["nodes"]:
+        if node["parent"]:
+            expected.setdefault(node["parent"], []).append(node["id"])
+    assert expected.get("rus") == ["the-kremlin"], expected
+
+    def compounds() -> dict[str, list[str]]:
+        drawn_boxes: dict[str, list[str]] = page.evaluate("window.explorer.view.compounds()")
+        return drawn_boxes
+
+    assert compounds() == {parent: sorted(kids) for parent, kids in expected.items()}
+    # Every node and edge of the answer is drawn, the box's own edges too.
+    assert drawn(page) == (len(answer["nodes"]), len(answer["edges"]))
+    box_edges = page.evaluate("window.explorer.view.cy.$id('rus').connectedEdges().length")
+    assert box_edges == sum("rus" in (e["source"], e["target"]) for e in answer["edges"]) > 0
+    # The layout keeps each part inside its box.
+    inside = page.evaluate(
+        """() => window.explorer.view.cy.nodes(':child').every((child) => {
+            const box = child.parent().boundingBox();
+            const p = child.position();
+            return p.x >= box.x1 && p.x <= box.x2 && p.y >= box.y1 && p.y <= box.y2;
+        })"""
+    )
+    assert inside
+
+    # The URL holds the state: opened again, it draws the same boxes.
+    shared = page.url
+    again, again_problems = open_page(browser)
+    again.goto(shared)
+    wait_for(again, "draws", 0)
+    assert again.is_checked("#rollup")
+    assert again.evaluate("window.explorer.view.compounds()") == compounds()
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer-rollup.png"))
+    assert problems + again_problems == [], problems + again_problems
+    again.close()
     page.close()
 
 

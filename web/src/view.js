@@ -52,16 +52,26 @@ function contested(edge) {
 // thousands both read well; only the heaviest nodes are labelled until hovered.
 const LABELLED = 30;
 
+// A node whose `parent` (the actor it is PART_OF, e.g. a ministry beside its state under
+// rollup=country) is drawn too sits inside it: a Cytoscape compound node. Cytoscape cannot
+// nest a node in one that does not exist, so the API's parent is kept as `partOf` and used
+// once both are on screen (see nest()).
 export function toElements(graph, scale = {}) {
   const maxWeight = scale.maxWeight ?? Math.max(1, ...graph.nodes.map((n) => n.weight));
   const maxCount = scale.maxCount ?? Math.max(1, ...graph.edges.map((e) => e.count));
   const labelled = new Set(
     [...graph.nodes].sort((a, b) => b.weight - a.weight).slice(0, LABELLED).map((n) => n.id),
   );
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  const parentOf = (node) => (node.parent && node.parent !== node.id && ids.has(node.parent) ? node.parent : undefined);
+  const parents = new Set(graph.nodes.map(parentOf).filter(Boolean));
   const nodes = graph.nodes.map((node) => ({
     group: "nodes",
-    data: { ...node, label: node.name, parent: undefined, size: 12 + 36 * Math.sqrt(node.weight / maxWeight) },
-    classes: [node.depth === 0 ? "centre" : "", labelled.has(node.id) || node.depth === 0 ? "" : "minor"].join(" "),
+    data: { ...node, label: node.name, partOf: node.parent, parent: parentOf(node), size: 12 + 36 * Math.sqrt(node.weight / maxWeight) },
+    classes: [
+      node.depth === 0 ? "centre" : "",
+      labelled.has(node.id) || node.depth === 0 || parents.has(node.id) ? "" : "minor",
+    ].join(" "),
   }));
   const edges = graph.edges.map((edge) => ({
     group: "edges",
@@ -93,6 +103,20 @@ const STYLE = [
       "min-zoomed-font-size": 7,
     },
   },
+  {
+    selector: ":parent",
+    style: {
+      shape: "round-rectangle",
+      "background-opacity": 0.08,
+      "border-width": 1.5,
+      "border-style": "dashed",
+      "border-color": (n) => KIND_COLOURS[n.data("kind")] || "#888",
+      "text-valign": "top",
+      "text-margin-y": -3,
+      "font-weight": "bold",
+      padding: 14,
+    },
+  },
   { selector: "node.centre", style: { "border-width": 3, "border-color": "#f2b705", "font-weight": "bold", "font-size": 12 } },
   { selector: "node.minor", style: { "text-opacity": 0 } },
   { selector: "node.minor.near, node.minor:selected", style: { "text-opacity": 1 } },
@@ -110,6 +134,7 @@ const STYLE = [
   { selector: "edge.conflict", style: { "line-color": "#c8423b" } },
   { selector: "edge.mixed", style: { "line-color": "#d08c2b" } },
   { selector: "edge.contested", style: { "line-style": "dashed", "curve-style": "straight" } },
+  { selector: "edge.compound", style: { "curve-style": "straight" } },
   { selector: "edge:selected", style: { opacity: 1, "line-color": "#1d2733", "z-index": 10 } },
   { selector: ".faded", style: { opacity: 0.12 } },
 ];
@@ -124,6 +149,19 @@ export function createView(container, { onEdge, onNode }) {
     hood.nodes().addClass("near");
   });
   cy.on("mouseout", "node", () => cy.elements().removeClass("faded near"));
+
+  // Parts whose whole came in later (by expansion) move into it. Haystack edges cannot
+  // end on a compound node, so the edges of every box are drawn straight.
+  function nest() {
+    cy.nodes().forEach((node) => {
+      const whole = node.data("partOf");
+      if (!whole || whole === node.id() || node.isChild()) return;
+      const box = cy.getElementById(whole);
+      if (!box.empty() && !box.ancestors().contains(node)) node.move({ parent: whole });
+    });
+    cy.edges(".compound").removeClass("compound");
+    cy.nodes(":parent").connectedEdges().addClass("compound");
+  }
 
   function layout(fit = true) {
     cy.layout({
@@ -146,6 +184,7 @@ export function createView(container, { onEdge, onNode }) {
       cy.batch(() => {
         cy.elements().remove();
         cy.add(toElements(graph));
+        nest();
       });
       layout(true);
     },
@@ -155,11 +194,17 @@ export function createView(container, { onEdge, onNode }) {
         maxCount: Math.max(1, ...cy.edges().map((e) => e.data("count"))),
       };
       const fresh = toElements(graph, scale).filter((element) => cy.getElementById(element.data.id).empty());
-      cy.add(fresh);
+      cy.batch(() => {
+        cy.add(fresh);
+        nest();
+      });
       layout(false);
       return fresh.length;
     },
     ids: () => cy.nodes().map((node) => node.id()),
     counts: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
+    // Each drawn compound: the parent's id and its children's ids.
+    compounds: () =>
+      Object.fromEntries(cy.nodes(":parent").map((p) => [p.id(), p.children().map((c) => c.id()).sort()])),
   };
 }
