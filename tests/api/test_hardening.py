@@ -265,6 +265,34 @@ def test_a_full_house_of_expensive_queries_is_a_503_and_cheap_routes_still_answe
         first.join(10)
 
 
+def test_a_slot_stays_taken_past_a_504_until_the_work_ends(
+    app_with: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, ended = threading.Event(), threading.Event()
+
+    def stubborn(*args: object) -> None:
+        release.wait(10)
+        ended.set()
+
+    monkeypatch.setattr(paths_route, "shortest_paths", stubborn)
+    monkeypatch.setattr(paths_route, "index_paths", stubborn)
+    client = app_with(heavy_concurrency=1, query_timeout_seconds=1.0)
+    try:
+        problem(client.get("/v1/paths?source=prk&target=ukr"), 504)
+        # The abandoned search still runs: a second one would run beside it.
+        busy = client.get("/v1/graph?actors=prk")
+        problem(busy, 503)
+        assert busy.headers["retry-after"] == "1"
+        assert "x-graph-version" not in busy.headers  # refused before any graph read
+    finally:
+        release.set()
+    assert ended.wait(10)
+    deadline = time.monotonic() + 10
+    while client.get("/v1/graph?actors=prk").status_code == 503:
+        assert time.monotonic() < deadline, "the slot was never given back"
+        time.sleep(0.05)
+
+
 def test_a_client_past_its_rate_is_a_429_with_retry_after(settings: Settings) -> None:
     limited = settings.model_copy(update={"rate_limit_per_minute": 3, "rate_limit_loopback": True})
     with TestClient(create_app(limited), client=("127.0.0.1", 5000)) as client:
