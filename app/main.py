@@ -7,14 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 import neo4j
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from neo4j.exceptions import DriverError, Neo4jError
 
 from app.api.explorer import install_explorer
-from app.api.guards import install_guards
-from app.api.http import install_http_middleware
+from app.api.guards import install_catch_all, install_guards
+from app.api.http import install_cors, install_http_caching
 from app.api.main import ROUTERS
 from app.api.params import query_guard
 from app.api.problems import declare_problems, install_problem_handlers
@@ -46,6 +47,16 @@ Browsers can call every route from any origin (CORS, configurable); answers carr
 """
 
 
+# Worker threads (and Neo4j connections) kept for cheap routes whatever expensive ones do:
+# an expensive request holds one thread and one connection at a time, and at most
+# `heavy_concurrency` of them run (a slot outlives a 504 until its work ends), so sizing both
+# pools at `heavy_concurrency` plus this share means a cheap request never waits for a
+# thread or a connection behind a flood. 40 is AnyIO's default pool.
+CHEAP_ROUTE_THREADS = 40
+# Connections beyond the threads': the temporal index's catch-up and build, /health.
+SPARE_CONNECTIONS = 4
+
+
 def open_driver(settings: Settings, *, fail_fast: bool = False) -> neo4j.Driver:
     """A driver for tools (patient: loads retry deadlocks) or, with `fail_fast`, for the
     API: connections opened within `neo4j_connect_timeout_seconds` and no driver retries
@@ -60,6 +71,11 @@ def open_driver(settings: Settings, *, fail_fast: bool = False) -> neo4j.Driver:
         # An analyst waiting on an answer is better served by a prompt 503 than by 30 s
         # of retries against a Neo4j that is down.
         max_transaction_retry_time=0 if fail_fast else settings.neo4j_retry_seconds,
+        max_connection_pool_size=(
+            settings.heavy_concurrency + CHEAP_ROUTE_THREADS + SPARE_CONNECTIONS
+            if fail_fast
+            else 100
+        ),
         # Absent optional properties (retracted_at) are normal here, not typos to warn about.
         notifications_min_severity="OFF",
     )
@@ -70,6 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run in AnyIO's default pool, one per event loop: this loop's.
+        threads = anyio.to_thread.current_default_thread_limiter()
+        threads.total_tokens = settings.heavy_concurrency + CHEAP_ROUTE_THREADS
         driver = open_driver(settings, fail_fast=True)
         app.state.driver = driver
         if settings.apply_schema_on_startup:
@@ -112,10 +131,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     install_explorer(app, settings)
     install_docs(app)
+    # Innermost first. The guards sit outside HTTP caching so that a refusal (a 503 for a
+    # full house, a 401, a 429) costs no graph version read; CORS wraps them all.
+    install_catch_all(app)
+    install_http_caching(app, settings)
     install_guards(app, settings)
-    # Outermost, after the guards: a preflight is answered, and a guard's 4xx carries CORS
-    # headers a page can read.
-    install_http_middleware(app, settings)
+    install_cors(app, settings)
     install_openapi(app)
     return app
 

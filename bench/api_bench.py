@@ -196,7 +196,7 @@ def _free_port() -> int:
 class ApiServer:
     """The API as users run it: uvicorn in its own process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         env = {
             **os.environ,
@@ -209,6 +209,7 @@ class ApiServer:
             # Latency at concurrency 16 is the figure here, not admission control: with the
             # default slots (one per core) most heavy requests would be 503s.
             "HEAVY_CONCURRENCY": "64",
+            **(env or {}),
         }
         self.process = subprocess.Popen(
             [

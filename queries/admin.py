@@ -1,4 +1,4 @@
-"""Whole-database operations: wiping (tests, benchmarks) and counting."""
+"""Whole-database operations: wiping (tests, benchmarks), counting, what is running."""
 
 from __future__ import annotations
 
@@ -33,3 +33,24 @@ def graph_counts(driver: neo4j.Driver, database: str) -> dict[str, int]:
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
         record = session.execute_read(lambda tx: tx.run(COUNTS).single(strict=True))
         return {key: int(value) for key, value in record.data().items()}
+
+
+# Ten billion rows to filter, minutes of work checked for termination as it goes: what the
+# time-budget checks (tests, `make loadtest`) run to see that a query past its budget ends
+# on the server. (apoc.util.sleep would end quietly at the budget rather than fail.)
+ENDLESS_READ = "UNWIND range(1, 10000000000) AS x WITH x WHERE x % 7 = 8 RETURN count(*)"
+
+# Transactions running a statement that contains a text (SHOW TRANSACTIONS lists every
+# database's; its own statement names the text only as a parameter, so it never matches).
+RUNNING_TRANSACTIONS = """
+SHOW TRANSACTIONS YIELD transactionId, currentQuery
+WHERE currentQuery CONTAINS $text
+RETURN transactionId AS id
+"""
+
+
+def running_transactions(driver: neo4j.Driver, text: str) -> list[str]:
+    """Ids of the transactions on the server running a statement that contains `text`:
+    whether work the API gave up on still runs."""
+    with driver.session(database="system") as session:
+        return [str(record["id"]) for record in session.run(RUNNING_TRANSACTIONS, text=text)]

@@ -21,6 +21,7 @@ from neo4j.exceptions import (
 )
 
 from graph_schema.errors import DatabaseUnavailableError, QueryTimeoutError
+from queries.versions import read_graph_version
 
 T = TypeVar("T")
 
@@ -67,6 +68,48 @@ def check_deadline() -> None:
     current = _deadline.get()
     if current is not None and time.monotonic() > current[0]:
         raise QueryTimeoutError(f"query ran past its budget of {current[1]:g} s")
+
+
+# -- the graph version a request's answer was read at -----------------------------------
+class VersionProbe:
+    """Where the first read transaction of a request leaves the graph version it saw, read
+    in that transaction before the route's own statements: the ETag then costs one more
+    statement in a transaction that runs anyway, not a transaction of its own, and it never
+    names a version newer than the data (under read committed, a version read after the
+    work could include a write the work did not see, and tag old data as new)."""
+
+    __slots__ = ("version",)
+
+    def __init__(self) -> None:
+        self.version: str | None = None
+
+
+_version_probe: ContextVar[VersionProbe | None] = ContextVar("tkg_version_probe", default=None)
+
+
+@contextmanager
+def probing_graph_version() -> Iterator[VersionProbe]:
+    """Have the first `run_read` of the work inside read the graph version too."""
+    probe = VersionProbe()
+    token = _version_probe.set(probe)
+    try:
+        yield probe
+    finally:
+        _version_probe.reset(token)
+
+
+def _with_version_probe(
+    work: Callable[[neo4j.ManagedTransaction], T],
+) -> Callable[[neo4j.ManagedTransaction], T]:
+    probe = _version_probe.get()
+    if probe is None or probe.version is not None:
+        return work
+
+    def probed(tx: neo4j.ManagedTransaction) -> T:
+        probe.version = read_graph_version(tx)
+        return work(tx)
+
+    return probed
 
 
 # -- failing fast while Neo4j is down ---------------------------------------------------
@@ -141,6 +184,7 @@ def run_read(
     """
     breaker = _breaker_of(driver)
     breaker.check()
+    work = _with_version_probe(work)
     with deadline(timeout_seconds):
         reconnected = False
         pause = 0.05

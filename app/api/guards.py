@@ -29,6 +29,9 @@ logger = logging.getLogger("tkg.guards")
 # every 200 ms) normally answers first, and the issue asks for a 504 within 1.5 s.
 BUDGET_GRACE_SECONDS = 0.5
 
+# The scope key under which `TimeBudget` leaves the work it answered 504 for and let run.
+ABANDONED_WORK = "tkg.abandoned_work"
+
 # Pages anyone may read without a key: the manual, and whether the service is up.
 PUBLIC_PATHS = ("/docs", "/redoc", "/openapi.json", "/health")
 
@@ -131,8 +134,10 @@ class CatchAll(HttpGuard):
 
 class HeavyLimit(HttpGuard):
     """At most `limit` requests to expensive routes at once; the next is refused at once
-    with 503 and `Retry-After`, so a flood of path searches leaves the worker threads free
-    for cheap routes. A slot is held until the work ends, even past a 504."""
+    with 503 and `Retry-After`, before any other work (no graph version read, no task, no
+    thread), so a flood of path searches costs the event loop little and leaves the worker
+    threads and Neo4j to cheap routes. A slot is held until the work ends, even past a
+    504: `TimeBudget`, inside, leaves the work it abandoned in the scope."""
 
     def __init__(self, app: ASGIApp, prefixes: list[str], limit: int) -> None:
         super().__init__(app)
@@ -141,7 +146,7 @@ class HeavyLimit(HttpGuard):
         self.running = 0
 
     def applies(self, scope: Scope) -> bool:
-        return not (not _path(scope).startswith(self.prefixes))
+        return _path(scope).startswith(self.prefixes)
 
     async def guard(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.running >= self.limit:
@@ -160,7 +165,14 @@ class HeavyLimit(HttpGuard):
         try:
             await self.app(scope, receive, send)
         finally:
-            self.running -= 1
+            abandoned: asyncio.Future[None] | None = scope.get(ABANDONED_WORK)
+            if abandoned is not None and not abandoned.done():
+                abandoned.add_done_callback(self._release)
+            else:
+                self._release()
+
+    def _release(self, _: object = None) -> None:
+        self.running -= 1
 
 
 class TimeBudget(HttpGuard):
@@ -196,6 +208,7 @@ class TimeBudget(HttpGuard):
                 return
         abandoned = True
         task.add_done_callback(_log_abandoned_failure)
+        scope[ABANDONED_WORK] = task
         await send_problem(
             scope,
             receive,
@@ -361,14 +374,19 @@ class SecurityHeaders(HttpGuard):
         await self.app(scope, receive, with_headers)
 
 
+def install_catch_all(app: FastAPI) -> None:
+    """Innermost: whatever a route lets out is a problem body."""
+    app.add_middleware(CatchAll)
+
+
 def install_guards(app: FastAPI, settings: Settings) -> None:
     """Add the guards, innermost first: a request meets the security headers, the Host
-    check, the API key, the rate limit, the time budget, the slot limit, then the route."""
-    app.add_middleware(CatchAll)
+    check, the API key, the rate limit, the slot limit, then the time budget (and, inside,
+    what `app.main` adds: HTTP caching, then the route)."""
+    app.add_middleware(TimeBudget, seconds=settings.query_timeout_seconds + BUDGET_GRACE_SECONDS)
     app.add_middleware(
         HeavyLimit, prefixes=settings.heavy_route_prefixes, limit=settings.heavy_concurrency
     )
-    app.add_middleware(TimeBudget, seconds=settings.query_timeout_seconds + BUDGET_GRACE_SECONDS)
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(
             RateLimit,

@@ -20,7 +20,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import Settings
-from queries.runner import run_read
+from queries.runner import VersionProbe, probing_graph_version, run_read
 from queries.versions import read_graph_version
 
 GRAPH_VERSION_HEADER = "X-Graph-Version"
@@ -71,7 +71,14 @@ def if_none_match_hits(header: str | None, opaque: str) -> str | None:
 
 
 class HttpCacheMiddleware:
-    """ETag, Cache-Control, 304, `X-Graph-Version`, HEAD on every GET route, `Allow` on 405."""
+    """ETag, Cache-Control, 304, `X-Graph-Version`, HEAD on every GET route, `Allow` on 405.
+
+    The version an answer is tagged with is the one its route's first read transaction saw
+    (`queries.runner.probing_graph_version`): no transaction of its own, and never stale.
+    Only a conditional request (`If-None-Match`) reads the version first, in a transaction
+    of its own, to answer 304 without running the route; answers that read nothing from
+    the graph (`/problems`, a 422) read it as they go out.
+    """
 
     def __init__(self, app: ASGIApp, read_version: VersionReader = graph_version) -> None:
         self.app = app
@@ -85,27 +92,44 @@ class HttpCacheMiddleware:
         if head:
             # A HEAD is the GET without its body: same status, same headers, same length.
             scope = {**scope, "method": "GET"}
-        version = await self._version(scope)
-        opaque = None
-        if version is not None and scope["path"].startswith(ETAG_PREFIXES):
-            opaque = representation_tag(version, scope)
-        cache_control = self._cache_control(scope)
-
-        if opaque is not None and scope["method"] == "GET":
-            hit = if_none_match_hits(Headers(scope=scope).get("if-none-match"), opaque)
+        if scope["path"] in UNVERSIONED_PATHS:
+            await self._answer(scope, receive, send, head, None)
+            return
+        tagged = scope["path"].startswith(ETAG_PREFIXES)
+        condition = Headers(scope=scope).get("if-none-match") if tagged else None
+        if condition and scope["method"] == "GET":
+            version = await self._version(scope)
+            hit = (
+                None
+                if version is None
+                else if_none_match_hits(condition, representation_tag(version, scope))
+            )
             if hit is not None:
                 headers = MutableHeaders()
                 headers["ETag"] = hit
-                headers["Cache-Control"] = cache_control
+                headers["Cache-Control"] = self._cache_control(scope)
                 headers[GRAPH_VERSION_HEADER] = version or ""
                 await send({"type": "http.response.start", "status": 304, "headers": headers.raw})
                 await send({"type": "http.response.body", "body": b""})
                 return
 
+        with probing_graph_version() as probe:
+            await self._answer(scope, receive, send, head, probe)
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, send: Send, head: bool, probe: VersionProbe | None
+    ) -> None:
+        """Run the route; its answer gets the headers of the version it was read at (none
+        without a `probe`)."""
+        tagged = scope["path"].startswith(ETAG_PREFIXES)
+
         async def send_wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 status = message["status"]
+                version = None
+                if probe is not None:
+                    version = probe.version or await self._version(scope)
                 if version is not None:
                     headers[GRAPH_VERSION_HEADER] = version
                 if status == 405 and "allow" in headers:
@@ -113,9 +137,11 @@ class HttpCacheMiddleware:
                     if "GET" in methods and "HEAD" not in methods:
                         methods.append("HEAD")
                     headers["Allow"] = ", ".join([*methods, "OPTIONS"])
-                if opaque is not None and status == 200:
-                    headers["ETag"] = entity_tag(opaque, headers.get("content-encoding"))
-                    headers["Cache-Control"] = cache_control
+                if tagged and version is not None and status == 200:
+                    headers["ETag"] = entity_tag(
+                        representation_tag(version, scope), headers.get("content-encoding")
+                    )
+                    headers["Cache-Control"] = self._cache_control(scope)
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)
@@ -123,8 +149,6 @@ class HttpCacheMiddleware:
         await self.app(scope, receive, send_wrapped)
 
     async def _version(self, scope: Scope) -> str | None:
-        if scope["path"] in UNVERSIONED_PATHS:
-            return None
         state = scope["app"].state
         driver: neo4j.Driver | None = getattr(state, "driver", None)
         if driver is None:
@@ -142,11 +166,16 @@ class HttpCacheMiddleware:
         return "public, no-cache"
 
 
-def install_http_middleware(app: FastAPI, settings: Settings) -> None:
+def install_http_caching(app: FastAPI, settings: Settings) -> None:
     """Innermost first: gzip sees the route's answer, the cache layer sees the gzip body (and
-    tags it as such), CORS wraps everything, preflights included."""
+    tags it as such)."""
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size, compresslevel=6)
     app.add_middleware(HttpCacheMiddleware)
+
+
+def install_cors(app: FastAPI, settings: Settings) -> None:
+    """Outermost: a preflight is answered before anything else, and every answer, a guard's
+    refusal too, carries the headers a page needs to read it."""
     wildcard = "*" in settings.cors_origins
     app.add_middleware(
         CORSMiddleware,

@@ -8,10 +8,11 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
+import neo4j
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 from app.api.routes import paths as paths_route
 from app.core.config import Settings
 from app.main import create_app
+from queries.admin import ENDLESS_READ, running_transactions
 from queries.runner import check_deadline
 from tests.utils import serve
 
@@ -202,12 +204,20 @@ def test_405_says_which_methods_are_allowed(client: TestClient) -> None:
 # -- the time budget -------------------------------------------------------------------
 
 
+def answered_by(monkeypatch: pytest.MonkeyPatch, work: Callable[..., object]) -> None:
+    """/v1/paths does `work` instead of its search, whichever engine answers: the Cypher
+    search, or the temporal index once built (at once, from a snapshot an earlier test's
+    app left at this graph version)."""
+    monkeypatch.setattr(paths_route, "shortest_paths", work)
+    monkeypatch.setattr(paths_route, "index_paths", work)
+
+
 def test_an_engine_looping_in_python_stops_at_the_budget_and_answers_504(
     app_with: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stopped: list[float] = []
 
-    def endless(*args: object) -> None:
+    def endless(*args: object, **kwargs: object) -> None:
         try:
             while True:
                 check_deadline()
@@ -215,7 +225,7 @@ def test_an_engine_looping_in_python_stops_at_the_budget_and_answers_504(
         finally:
             stopped.append(time.monotonic())
 
-    monkeypatch.setattr(paths_route, "shortest_paths", endless)
+    answered_by(monkeypatch, endless)
     client = app_with(query_timeout_seconds=1.0)
     began = time.monotonic()
     problem(client.get("/v1/paths?source=prk&target=ukr"), 504)
@@ -227,7 +237,7 @@ def test_work_that_ignores_the_budget_still_gets_a_504_in_time(
     app_with: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     release = threading.Event()
-    monkeypatch.setattr(paths_route, "shortest_paths", lambda *args: release.wait(10))
+    answered_by(monkeypatch, lambda *args, **kwargs: release.wait(10))
     client = app_with(query_timeout_seconds=1.0)
     began = time.monotonic()
     try:
@@ -238,6 +248,23 @@ def test_work_that_ignores_the_budget_still_gets_a_504_in_time(
         release.set()
 
 
+def test_a_neo4j_query_past_its_budget_is_a_504_and_ends_on_the_server(
+    app_with: Any, monkeypatch: pytest.MonkeyPatch, bundled: neo4j.Driver
+) -> None:
+    def busy_in_neo4j(tx: neo4j.ManagedTransaction, *args: object, **kwargs: object) -> None:
+        tx.run(ENDLESS_READ).consume()
+
+    answered_by(monkeypatch, busy_in_neo4j)
+    client = app_with(query_timeout_seconds=1.0)
+    began = time.monotonic()
+    problem(client.get("/v1/paths?source=prk&target=ukr"), 504)
+    answered = time.monotonic()
+    assert answered - began < 1.0 + 1.5
+    while running_transactions(bundled, ENDLESS_READ):
+        assert time.monotonic() - answered < 1.5, "the query still runs on the server"
+        time.sleep(0.05)
+
+
 # -- slots for expensive routes, rate limits -------------------------------------------
 
 
@@ -246,11 +273,11 @@ def test_a_full_house_of_expensive_queries_is_a_503_and_cheap_routes_still_answe
 ) -> None:
     entered, release = threading.Event(), threading.Event()
 
-    def slow(*args: object) -> None:
+    def slow(*args: object, **kwargs: object) -> None:
         entered.set()
         release.wait(10)
 
-    monkeypatch.setattr(paths_route, "shortest_paths", slow)
+    answered_by(monkeypatch, slow)
     client = app_with(heavy_concurrency=1)
     first = threading.Thread(target=client.get, args=("/v1/paths?source=prk&target=ukr",))
     first.start()
@@ -263,6 +290,33 @@ def test_a_full_house_of_expensive_queries_is_a_503_and_cheap_routes_still_answe
     finally:
         release.set()
         first.join(10)
+
+
+def test_a_slot_stays_taken_past_a_504_until_the_work_ends(
+    app_with: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, ended = threading.Event(), threading.Event()
+
+    def stubborn(*args: object, **kwargs: object) -> None:
+        release.wait(10)
+        ended.set()
+
+    answered_by(monkeypatch, stubborn)
+    client = app_with(heavy_concurrency=1, query_timeout_seconds=1.0)
+    try:
+        problem(client.get("/v1/paths?source=prk&target=ukr"), 504)
+        # The abandoned search still runs: a second one would run beside it.
+        busy = client.get("/v1/graph?actors=prk")
+        problem(busy, 503)
+        assert busy.headers["retry-after"] == "1"
+        assert "x-graph-version" not in busy.headers  # refused before any graph read
+    finally:
+        release.set()
+    assert ended.wait(10)
+    deadline = time.monotonic() + 10
+    while client.get("/v1/graph?actors=prk").status_code == 503:
+        assert time.monotonic() < deadline, "the slot was never given back"
+        time.sleep(0.05)
 
 
 def test_a_client_past_its_rate_is_a_429_with_retry_after(settings: Settings) -> None:

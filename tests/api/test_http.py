@@ -78,6 +78,20 @@ def test_a_write_to_the_graph_changes_the_etag(
     assert after.headers["etag"] != before.headers["etag"]
 
 
+def test_the_etag_names_the_version_the_answer_was_read_at(
+    client: TestClient, bundled: neo4j.Driver, settings: Settings
+) -> None:
+    # /v1/paths says in its body which version its transaction saw: the header, read in
+    # that same transaction, agrees, right after a write too (no cached version).
+    url = "/v1/paths?source=prk&target=ukr"
+    before = client.get(url)
+    assert before.headers["x-graph-version"] == before.json()["graph_version"]
+    load_curated_file(bundled, settings.neo4j_database, BUNDLED_DATASET)
+    after = client.get(url)
+    assert after.headers["x-graph-version"] == after.json()["graph_version"]
+    assert after.json()["graph_version"] != before.json()["graph_version"]
+
+
 def test_every_answer_but_health_names_the_graph_version(client: TestClient) -> None:
     version = client.get(GRAPH).headers["x-graph-version"]
     for url in ("/problems", "/openapi.json", "/v1/actors/atlantis"):
