@@ -113,13 +113,32 @@ def wait_for(page: Any, counter: str, above: int, timeout: float = 30.0) -> None
 
 
 def click_element(page: Any, selector: str) -> None:
-    """Click a node or edge of the Cytoscape canvas where it is drawn."""
+    """Click a node or edge of the Cytoscape canvas where it is drawn. An edge is clicked
+    at a point of its line that no other node covers: the layout may put a node on its
+    midpoint, and the click would then pick the node."""
     box = page.locator("#graph").bounding_box()
     x, y = page.evaluate(
         f"""() => {{
-            const element = window.explorer.view.cy.$({selector!r})[0];
-            const p = element.isNode() ? element.renderedPosition() : element.renderedMidpoint();
-            return [p.x, p.y];
+            const cy = window.explorer.view.cy;
+            const element = cy.$({selector!r})[0];
+            if (element.isNode()) {{
+                const p = element.renderedPosition();
+                return [p.x, p.y];
+            }}
+            const a = element.source().renderedPosition();
+            const b = element.target().renderedPosition();
+            const covered = (x, y) => cy.nodes().some(node => {{
+                const box = node.renderedBoundingBox({{includeLabels: false}});
+                const inside = x >= box.x1 && x <= box.x2 && y >= box.y1 && y <= box.y2;
+                // Its own ends and the boxes it crosses to reach them do not count.
+                return inside && !node.isParent() && !element.connectedNodes().contains(node);
+            }});
+            for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {{
+                const x = a.x + t * (b.x - a.x), y = a.y + t * (b.y - a.y);
+                if (!covered(x, y)) return [x, y];
+            }}
+            const m = element.renderedMidpoint();
+            return [m.x, m.y];
         }}"""
     )
     page.mouse.click(box["x"] + x, box["y"] + y)
