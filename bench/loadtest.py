@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -64,23 +65,26 @@ CHEAP = [
 class Tally:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
-    failures: int = 0
+    failures: dict[str, int] = field(default_factory=dict)  # transport errors by kind
 
     def __post_init__(self) -> None:
         self.statuses = {int(status): n for status, n in self.statuses.items()}  # from JSON
 
-    def add(self, status: int | None, seconds: float) -> None:
+    def add(self, status: int | None, seconds: float, failure: str = "") -> None:
         if status is None:
-            self.failures += 1
+            self.failures[failure] = self.failures.get(failure, 0) + 1
             return
         self.statuses[status] = self.statuses.get(status, 0) + 1
         self.latencies.append(seconds)
 
+    def error_kinds(self) -> dict[str, int]:
+        """Transport failures and 5xx other than the designed refusals (503 busy, 504)."""
+        bad = {f"HTTP {s}": n for s, n in self.statuses.items() if s >= 500 and s not in (503, 504)}
+        return {**self.failures, **bad}
+
     @property
     def errors(self) -> int:
-        """Transport failures and 5xx other than the designed refusals (503 busy, 504)."""
-        bad = sum(n for s, n in self.statuses.items() if s >= 500 and s not in (503, 504))
-        return self.failures + bad
+        return sum(self.error_kinds().values())
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -104,8 +108,8 @@ async def worker(
             retry_after = response.headers.get("retry-after")
             if retry_after is not None:
                 await asyncio.sleep(float(retry_after))  # as a well-behaved client does
-        except httpx.HTTPError:
-            tally.add(None, time.monotonic() - began)
+        except httpx.HTTPError as error:
+            tally.add(None, time.monotonic() - began, type(error).__name__)
 
 
 async def mixed(base: str, concurrency: int, seconds: float) -> tuple[Tally, Tally, float]:
@@ -343,8 +347,10 @@ def main() -> None:
             total = len(heavy.latencies) + len(cheap.latencies)
             refused = sum(heavy.statuses.get(s, 0) + cheap.statuses.get(s, 0) for s in (429, 503))
             timeouts = heavy.statuses.get(504, 0) + cheap.statuses.get(504, 0)
+            kinds = Counter(heavy.error_kinds()) + Counter(cheap.error_kinds())
+            named = f" ({', '.join(f'{n} {kind}' for kind, n in kinds.items())})" if kinds else ""
             lines.append(
-                f"| {concurrency} | {total / elapsed:.0f} | {heavy.errors + cheap.errors} | "
+                f"| {concurrency} | {total / elapsed:.0f} | {heavy.errors + cheap.errors}{named} | "
                 f"{refused} | {timeouts} | "
                 + " / ".join(
                     f"{percentile(cheap.latencies, q) * 1000:.0f}" for q in (0.5, 0.95, 0.99)
