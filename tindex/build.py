@@ -19,10 +19,9 @@ from tindex.index import (
     Int32s,
     TemporalIndex,
     build_index,
+    caught_up,
     facts_from_columns,
-    merge_facts,
     no_facts,
-    remap_actors,
 )
 
 # Sessions reading fact types side by side: the server decodes and the driver unpacks in
@@ -87,6 +86,4 @@ def catch_up(
     actors, part_of = read_actors(driver, database)
     if not np.isin(index.actors.node, actors.node).all():
         return None
-    changed = read_facts(driver, database, actors, loads)
-    old = remap_actors(index.facts, index.actors, actors)
-    return build_index(version, actors, part_of, merge_facts(old, changed))
+    return caught_up(index, version, actors, part_of, read_facts(driver, database, actors, loads))

@@ -264,21 +264,40 @@ def build_index(
     version: str, actors: Actors, part_of: tuple[Int32s, Int32s], facts: Facts
 ) -> TemporalIndex:
     """Lay out facts by pair and day, and the adjacency, PART_OF closure and rollup."""
-    n = len(actors.ids)
+    order = np.lexsort((facts.rel, facts.valid_from, _pair_of_rows(facts, len(actors.ids))))
+    return _lay_out(version, actors, part_of, facts.take(order))
+
+
+def _pair_of_rows(facts: Facts, actor_count: int) -> Ints:
     lo = np.minimum(facts.source, facts.target).astype(np.int64)
     hi = np.maximum(facts.source, facts.target).astype(np.int64)
-    pair_of_row = lo * max(n, 1) + hi
-    order = np.lexsort((facts.rel, facts.valid_from, pair_of_row))
-    facts = facts.take(order)
-    pair_of_row = pair_of_row[order]
-    starts = np.flatnonzero(np.r_[True, pair_of_row[1:] != pair_of_row[:-1]])[: len(order)]
-    pair_ptr = np.r_[starts, len(order)].astype(np.int64)
+    return lo * max(actor_count, 1) + hi
+
+
+def _day_keys(facts: Facts) -> Ints:
+    """Each row's day as the low bits of a (pair, day) key: every real date (years 1 to
+    9999) keeps its order, the stand-in for no start sorts last."""
+    return np.clip(facts.valid_from.astype(np.int64) + DAY_SHIFT, 0, (1 << DAY_BITS) - 1)
+
+
+def _lay_out(
+    version: str,
+    actors: Actors,
+    part_of: tuple[Int32s, Int32s],
+    facts: Facts,
+    rollup: tuple[Int32s, Ints, Int32s] | None = None,
+) -> TemporalIndex:
+    """The index over facts already in (pair, day, relationship) order."""
+    n = len(actors.ids)
+    pair_of_row = _pair_of_rows(facts, n)
+    rows = len(pair_of_row)
+    starts = np.flatnonzero(np.r_[True, pair_of_row[1:] != pair_of_row[:-1]])[:rows]
+    pair_ptr = np.r_[starts, rows].astype(np.int64)
     pair_count = len(pair_ptr) - 1
     pair_lo = (pair_of_row[pair_ptr[:-1]] // max(n, 1)).astype(np.int32)
     pair_hi = (pair_of_row[pair_ptr[:-1]] % max(n, 1)).astype(np.int32)
     pair_index = np.repeat(np.arange(pair_count, dtype=np.int64), np.diff(pair_ptr))
-    shifted = np.clip(facts.valid_from.astype(np.int64) + DAY_SHIFT, 0, (1 << DAY_BITS) - 1)
-    pair_key = (pair_index << DAY_BITS) | shifted
+    pair_key = (pair_index << DAY_BITS) | _day_keys(facts)
 
     loop = pair_lo == pair_hi
     pairs = np.arange(pair_count, dtype=np.int32)
@@ -288,7 +307,7 @@ def build_index(
     adj_order = np.lexsort((other, owner))
     adj_ptr = np.r_[0, np.cumsum(np.bincount(owner, minlength=n))].astype(np.int64)
 
-    rolled, members_ptr, members = _rollup(actors, part_of)
+    rolled, members_ptr, members = rollup if rollup is not None else _rollup(actors, part_of)
     return TemporalIndex(
         version=version,
         actors=actors,
@@ -304,6 +323,49 @@ def build_index(
         members_ptr=members_ptr,
         members=members,
     )
+
+
+# Past this many actors a (pair, day) key no longer fits 64 bits: catch-ups sort everything.
+MERGE_ACTOR_LIMIT = 1 << 20
+
+
+def caught_up(
+    index: TemporalIndex,
+    version: str,
+    actors: Actors,
+    part_of: tuple[Int32s, Int32s],
+    changed: Facts,
+) -> TemporalIndex:
+    """The index with the facts read again since it was built: a relationship read again
+    replaces its row, new ones are merged into the sorted rows (a linear pass, not a sort
+    of every fact), and the rollup is kept unless actors or PART_OF links changed."""
+    old = remap_actors(index.facts, index.actors, actors)
+    if len(changed.rel):
+        replaced = np.isin(old.rel, changed.rel)
+        if replaced.any():
+            old = old.take(~replaced)
+    n = len(actors.ids)
+    same_actors = (
+        np.array_equal(index.actors.node, actors.node)
+        and index.actors.kinds == actors.kinds
+        and all(np.array_equal(a, b) for a, b in zip(index.part_of, part_of, strict=True))
+    )
+    rollup = (index.rolled, index.members_ptr, index.members) if same_actors else None
+    if n >= MERGE_ACTOR_LIMIT:
+        return build_index(version, actors, part_of, Facts.concat([old, changed]))
+    new_pairs = _pair_of_rows(changed, n)
+    new = changed.take(np.lexsort((changed.rel, changed.valid_from, new_pairs)))
+    old_key = (_pair_of_rows(old, n) << DAY_BITS) | _day_keys(old)
+    new_key = (_pair_of_rows(new, n) << DAY_BITS) | _day_keys(new)
+    at = np.searchsorted(old_key, new_key, side="left")
+    end = np.searchsorted(old_key, new_key, side="right")
+    # Facts of a pair on one day are in relationship order: a new one goes among them.
+    for i in np.flatnonzero(end > at).tolist():
+        at[i] += int(np.searchsorted(old.rel[at[i] : end[i]], new.rel[i]))
+    merged = Facts(
+        **{f.name: np.insert(getattr(old, f.name), at, getattr(new, f.name)) for f in fields(Facts)}
+    )
+    return _lay_out(version, actors, part_of, merged, rollup)
 
 
 def _rollup(actors: Actors, part_of: tuple[Int32s, Int32s]) -> tuple[Int32s, Ints, Int32s]:
@@ -339,16 +401,6 @@ def _rollup(actors: Actors, part_of: tuple[Int32s, Int32s]) -> tuple[Int32s, Int
     every = (m for a in range(n) for m in (a, *extra.get(a, ())))
     members = np.fromiter(every, np.int32, int(counts.sum()))
     return rolled, members_ptr, members
-
-
-def merge_facts(old: Facts, new: Facts) -> Facts:
-    """Old facts updated by a catch-up's: a relationship read again replaces its old row."""
-    both = Facts.concat([old, new])
-    # Stable sort by relationship id: of two rows for one relationship, the newer is last.
-    order = np.argsort(both.rel, kind="stable")
-    rel = both.rel[order]
-    last = np.r_[rel[1:] != rel[:-1], True] if len(rel) else np.zeros(0, dtype=np.bool_)
-    return both.take(order[last])
 
 
 def remap_actors(facts: Facts, old: Actors, new: Actors) -> Facts:

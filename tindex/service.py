@@ -39,6 +39,8 @@ WRITE_SLACK = timedelta(minutes=2)
 # A rebuild expected to take longer than this runs in the background (queries fall back
 # to Cypher meanwhile) instead of inside the query that found the index stale.
 INLINE_REBUILD_SECONDS = 1.0
+# The start time of no load: the catch-up's queries are planned with it.
+PLANNING_LOAD = "0001-01-01T00:00:00Z"
 # In snapshot names: a snapshot written with other columns is not read.
 SNAPSHOT_FORMAT = 2
 
@@ -144,9 +146,6 @@ class IndexService:
             if path is not None:
                 self._save_snapshot(index, path)
         self._seen_writes, self._write_mark = set(writes.load_start), writes.latest
-        # Plan the catch-up's queries now (one per fact type), not in the first query
-        # that finds the index stale: with no load to look for they cost a few ms each.
-        read_facts(self._driver, self._database, index.actors, loads=[])
         self.builds += 1
         self.build_seconds = time.perf_counter() - started
         # Published last: a query that gets this index sees the counters that go with it.
@@ -158,6 +157,13 @@ class IndexService:
             index.nbytes / 1e6,
             self.build_seconds,
         )
+        # Plan the catch-up's queries now (one per fact type), not in the first query
+        # that finds the index stale: planning them took seconds on a busy machine, and
+        # running them with no match costs a few ms each. A list of strings, as a real
+        # catch-up passes: Neo4j caches a plan per parameter type, and an empty list
+        # planned another one.
+        read_facts(self._driver, self._database, index.actors, loads=[PLANNING_LOAD])
+        self._read(fact_count)  # the catch-up's check, planned now too
 
     def _save_snapshot(self, index: TemporalIndex, path: Path) -> None:
         """The snapshot of this version, and no other: an older one will not be asked for."""

@@ -19,3 +19,23 @@ class ModelResponse(Response):
 
     def __init__(self, model: BaseModel, status_code: int = 200) -> None:
         super().__init__(content=model.model_dump_json(), status_code=status_code)
+
+
+class EngineRecord:
+    """Which engine answered a route, the temporal index or Cypher, told in a header.
+
+    The route's work runs inside a read transaction (a closure, possibly retried); it sets
+    `engine` when it picks one, and the route answers through `respond`.
+    """
+
+    def __init__(self, header: str) -> None:
+        self.header = header
+        self.engine = "cypher"
+
+    def use_index(self, used: bool) -> None:
+        self.engine = "index" if used else "cypher"
+
+    def respond(self, model: BaseModel) -> ModelResponse:
+        response = ModelResponse(model)
+        response.headers[self.header] = self.engine
+        return response

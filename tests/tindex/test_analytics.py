@@ -30,8 +30,9 @@ from queries.analytics import (
     pair_counts,
 )
 from queries.models import FactFilter, TimeScope
-from tests.api.temporal_graphs import TemporalGraph, probe_dates, temporal_graphs, windows
-from tests.api.test_crosscheck import CROSSCHECK, icews18_slice, load
+from tests.api.temporal_graphs import TemporalGraph, temporal_graphs
+from tests.api.test_crosscheck import CROSSCHECK, icews18_slice
+from tests.tindex.scaffold import draw_window, indexed
 from tindex.analytics import window_pairs
 from tindex.build import read_index
 from tindex.index import TemporalIndex
@@ -94,16 +95,14 @@ filters = st.builds(
 def test_the_index_counts_the_window_as_cypher_on_random_graphs(
     db: neo4j.Driver, settings: Settings, graph: TemporalGraph, data: st.DataObject
 ) -> None:
-    load(db, settings.neo4j_database, graph)
-    index = read_index(db, settings.neo4j_database, "test")
+    index = indexed(db, settings, graph)
     for _ in range(3):
-        window = data.draw(windows(probe_dates(graph)), label="window")
+        window, scope = draw_window(data, graph)
         query = WindowQuery(
             filters=data.draw(filters, label="filters"),
             kinds=data.draw(st.none() | st.just(["state"]), label="kinds"),
             include_generic=data.draw(st.booleans(), label="include_generic"),
         )
-        scope = scope_from(None, window.lo.isoformat(), window.hi.isoformat(), None)
         # A series needs a closed window of at most MAX_SERIES_MONTHS.
         closed = window.start is not None and window.end is not None
         assert_same_answers(

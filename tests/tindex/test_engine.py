@@ -35,12 +35,11 @@ from tests.api.temporal_graphs import (
     PDate,
     TemporalGraph,
     actor_pairs,
-    probe_dates,
     temporal_graphs,
     to_dataset,
-    windows,
 )
-from tests.api.test_crosscheck import PATH_EXAMPLES, load
+from tests.api.test_crosscheck import PATH_EXAMPLES
+from tests.tindex.scaffold import draw_window, indexed
 from tindex import index as tindex_index
 from tindex.build import read_index
 from tindex.index import TemporalIndex
@@ -105,12 +104,10 @@ def assert_same(by_index: PathsResult, by_cypher: PathsResult, mode: PathMode, a
 def test_the_index_answers_as_the_cypher_search_on_random_graphs(
     db: neo4j.Driver, settings: Settings, graph: TemporalGraph, data: st.DataObject
 ) -> None:
-    load(db, settings.neo4j_database, graph)
-    index = read_index(db, settings.neo4j_database, "test")
+    index = indexed(db, settings, graph)
     for _ in range(4):
-        window = data.draw(windows(probe_dates(graph)), label="window")
+        window, scope = draw_window(data, graph)
         source, target = data.draw(actor_pairs(graph.actors), label="source, target")
-        scope = scope_from(None, window.lo.isoformat(), window.hi.isoformat(), None)
         for mode in PathMode:
             by_index, by_cypher = both_engines(
                 db, settings.neo4j_database, index, source, target, scope, FactFilter(), mode

@@ -20,8 +20,9 @@ from loaders.bulk.icews18 import parse_icews18
 from loaders.bulk.writer import BulkWriter
 from queries.graph import Aggregate, ScanParams, ego_graph
 from queries.models import FactFilter, TimeScope
-from tests.api.temporal_graphs import TemporalGraph, probe_dates, temporal_graphs, windows
-from tests.api.test_crosscheck import CROSSCHECK, icews18_slice, load
+from tests.api.temporal_graphs import TemporalGraph, temporal_graphs
+from tests.api.test_crosscheck import CROSSCHECK, icews18_slice
+from tests.tindex.scaffold import draw_window, indexed
 from tests.tindex.test_analytics import answer_by
 from tests.tindex.test_analytics import filters as fact_filters
 from tindex.build import read_index
@@ -68,12 +69,11 @@ filters = fact_filters.map(lambda chosen: chosen.model_copy(update={"rollup": Fa
 def test_the_index_folds_ego_networks_as_cypher_on_random_graphs(
     db: neo4j.Driver, settings: Settings, graph: TemporalGraph, data: st.DataObject
 ) -> None:
-    load(db, settings.neo4j_database, graph)
-    index = read_index(db, settings.neo4j_database, "test")
+    index = indexed(db, settings, graph)
     for _ in range(2):
-        window = data.draw(windows(probe_dates(graph)), label="window")
+        _, scope = draw_window(data, graph)
         scan = ScanParams(
-            scope=scope_from(None, window.lo.isoformat(), window.hi.isoformat(), None),
+            scope=scope,
             filters=data.draw(filters, label="filters"),
             include_generic=data.draw(st.booleans(), label="include_generic"),
             max_fact_ids=data.draw(st.sampled_from([0, 1, 2, 20]), label="max_fact_ids"),

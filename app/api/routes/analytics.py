@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from app.api.deps import DriverDep, PathIndexDep, SettingsDep
 from app.api.params import FactFilterDep, TimeScopeDep, read, resolve, resolve_all
 from app.api.problems import PROBLEM_RESPONSES
-from app.api.responses import ModelResponse
+from app.api.responses import EngineRecord, ModelResponse
 from graph_schema.vocabulary import ActorKind
 from queries.analytics import (
     ActorMonth,
@@ -67,10 +67,6 @@ def indexed_pairs(
     return window_pairs(index, scope, query) if index is not None else None
 
 
-def engine_of(pairs: PairCounts | None) -> str:
-    return "cypher" if pairs is None else "index"
-
-
 Bucket = Annotated[Literal["month"], Query(description="Series step; months only for now.")]
 
 
@@ -98,17 +94,14 @@ def read_centrality(
 
     Example: `?from=2018-06&to=2018-06&measure=pagerank&kind=state&top=10`.
     """
-    engine = "cypher"
+    answered = EngineRecord(ENGINE_HEADER)
 
     def work(tx: neo4j.ManagedTransaction) -> CentralityPublic:
-        nonlocal engine
         pairs = indexed_pairs(tx, path_index, scope, query)
-        engine = engine_of(pairs)
+        answered.use_index(pairs is not None)
         return centrality(tx, scope, query, measure, top, samples, pairs)
 
-    response = ModelResponse(read(driver, settings, work))
-    response.headers[ENGINE_HEADER] = engine
-    return response
+    return answered.respond(read(driver, settings, work))
 
 
 class ActorSeriesPublic(BaseModel):
@@ -131,19 +124,16 @@ def read_actor_series(
     against that month's graph. Example: `/v1/analytics/actors/rus/series?from=2018-01&to=2018-10`.
     """
 
-    engine = "cypher"
+    answered = EngineRecord(ENGINE_HEADER)
 
     def work(tx: neo4j.ManagedTransaction) -> ActorSeriesPublic:
-        nonlocal engine
         actor_id = resolve(tx, "actor", actor)
         pairs = indexed_pairs(tx, path_index, scope, query)
-        engine = engine_of(pairs)
+        answered.use_index(pairs is not None)
         months = actor_over_time(tx, actor_id, scope, query, pairs)
         return ActorSeriesPublic(actor=actor_id, data=months, count=len(months))
 
-    response = ModelResponse(read(driver, settings, work))
-    response.headers[ENGINE_HEADER] = engine
-    return response
+    return answered.respond(read(driver, settings, work))
 
 
 class ClassSeriesPublic(BaseModel):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from app.api.deps import DriverDep, PathIndexDep, SettingsDep
 from app.api.params import FactFilterDep, TimeScopeDep, answer_by_ids, read, resolve_all
 from app.api.problems import PROBLEM_RESPONSES
-from app.api.responses import ModelResponse
+from app.api.responses import EngineRecord, ModelResponse
 from graph_schema.errors import InvalidQueryError
 from queries.facts import actors_by_id
 from queries.paths import (
@@ -102,7 +102,7 @@ def read_paths(
     """
 
     deadline = Deadline(settings.query_timeout_seconds)
-    engine = "cypher"
+    answered = EngineRecord("X-Path-Engine")
 
     def search(
         tx: neo4j.ManagedTransaction, ids: list[str], index: TemporalIndex | None
@@ -139,12 +139,11 @@ def read_paths(
         )
 
     def work(tx: neo4j.ManagedTransaction) -> PathsResult:
-        nonlocal engine
         version = read_graph_version(tx)
         # The index answers only at the version this transaction sees (catching up first if
         # it must); otherwise Cypher does: never a stale answer.
         index = path_index.at_version(version) if path_index is not None else None
-        engine = "index" if index is not None else "cypher"
+        answered.use_index(index is not None)
         named = [("source", source), ("target", target)]
         if source == target:  # an unknown name is still a 404 before it is a 422
             result = search(tx, resolve_all(tx, named), index)
@@ -157,9 +156,7 @@ def read_paths(
             )
         return with_fact_endpoints(tx, result).model_copy(update={"graph_version": version})
 
-    response = ModelResponse(read(driver, settings, work))
-    response.headers["X-Path-Engine"] = engine
-    return response
+    return answered.respond(read(driver, settings, work))
 
 
 def with_fact_endpoints(tx: neo4j.ManagedTransaction, result: PathsResult) -> PathsResult:
