@@ -162,9 +162,16 @@ EVENT_FACTS: str = (
     + " ORDER BY props.id"
 )
 
+# Two seeks, not one filter over every claim: claims about an event hang off it (ABOUT),
+# claims about a fact are found by the claim_fact_id index.
 EVENT_CLAIMS: LiteralString = """
-MATCH (c:Claim)
-WHERE (c.event_id = $id OR c.fact_id IN $fact_ids) AND c.retracted_at IS NULL
+CALL () {
+  MATCH (c:Claim)-[:ABOUT]->(:Event {id: $id}) WHERE c.event_id = $id RETURN c
+  UNION
+  UNWIND $fact_ids AS fact_id
+  MATCH (c:Claim {fact_id: fact_id}) RETURN c
+}
+WITH c WHERE c.retracted_at IS NULL
 MATCH (who)-[:MADE]->(c)
 RETURN c.id AS id, c.stance AS stance, c.date AS date, c.date_precision AS date_precision,
        c.quote AS quote, c.fact_id AS fact_id, c.event_id AS event_id,
