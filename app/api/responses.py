@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from fastapi import Response
 from pydantic import BaseModel
+
+ResponseT = TypeVar("ResponseT", bound=Response)
 
 
 class ModelResponse(Response):
@@ -36,6 +40,9 @@ class EngineRecord:
         self.engine = "index" if used else "cypher"
 
     def respond(self, model: BaseModel) -> ModelResponse:
-        response = ModelResponse(model)
+        return self.tag(ModelResponse(model))
+
+    def tag(self, response: ResponseT) -> ResponseT:
+        """Name the engine on an answer built otherwise (e.g. in a drawing library's format)."""
         response.headers[self.header] = self.engine
         return response

@@ -21,7 +21,7 @@ from app.api.params import (
     split_ids,
 )
 from app.api.problems import PROBLEM_RESPONSES
-from app.api.responses import ModelResponse
+from app.api.responses import EngineRecord, ModelResponse
 from queries.graph import Aggregate, GraphPublic, ScanParams, ego_graph
 from queries.models import FactFilter, TimeScope
 from queries.versions import read_graph_version
@@ -132,18 +132,18 @@ def read_graph(
         scope=scope, filters=filters, include_generic=include_generic, max_fact_ids=max_fact_ids
     )
 
-    engine = "cypher"
+    engine = EngineRecord(ENGINE_HEADER)
 
     def work(tx: neo4j.ManagedTransaction) -> GraphPublic:
-        nonlocal engine
         ids = resolve_all(tx, [("actors", name) for name in names])
         edges_of = None
         # Folded edges come from the index when it holds this transaction's graph version;
         # single facts and rollup (PART_OF walked on both sides) stay with Cypher.
         if path_index is not None and aggregate is not Aggregate.NONE and not filters.rollup:
             index = path_index.at_version(read_graph_version(tx))
+            engine.use_index(index is not None)
             if index is not None:
-                edges_of, engine = IndexEdges(tx, index, scan), "index"
+                edges_of = IndexEdges(tx, index, scan)
         network = ego_graph(
             tx,
             ids,
@@ -167,5 +167,4 @@ def read_graph(
                 facts_url=facts_url(scope, filters),
             )
         )
-    response.headers[ENGINE_HEADER] = engine
-    return response
+    return engine.tag(response)
