@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.core.config import REPO_ROOT, Settings
 from app.main import open_driver
-from bench.api_bench import Percentiles, build_cases, run_api_bench
+from bench.api_bench import Percentiles, build_cases, centrality_cases, run_api_bench
 from bench.graph_bench import GraphFigure, render_graph, run_graph_bench
 from bench.index_bench import (
     IndexFigures,
@@ -93,9 +93,12 @@ def render(
             "",
             "60 facts are sampled from the data set. Relationships between each fact's two actors "
             "on its day; the timeline of its source actor over its month; paths from its source "
-            "to another sampled actor in that month, up to 4 hops. The driver rows run the same "
+            "to another sampled actor in that month, up to 4 hops; centrality: the top 10 of each "
+            "month of 2018 (January to October) by degree, PageRank and betweenness. The "
+            "driver rows run the same "
             "query functions by actor id, without HTTP and without resolving names; for paths "
-            "these are the Cypher search, while the API answers from the temporal index. "
+            "and centrality these are the Cypher search and pull, while the API answers from "
+            "the temporal index. "
             "Search asks `/v1/actors?q=` for alias names sampled evenly over the alias keys: a "
             "third as written, a third in lower case without hyphens and parentheses, a third "
             "as the first five letters of their first word.",
@@ -175,6 +178,7 @@ def main() -> None:
         print("\n".join(render_index(index_figures)), flush=True)
         # Search: alias names sampled over the graph, as written or as typed in a hurry.
         cases.update(search_cases(driver, settings, args.requests))
+        cases.update(centrality_cases())
         latencies = run_api_bench(driver, settings, cases, args.requests)
         graph = run_graph_bench(settings, args.graph_requests)
         notebook = run_notebook_bench(settings)

@@ -22,6 +22,7 @@ import httpx
 import neo4j
 
 from app.core.config import REPO_ROOT, Settings
+from queries.analytics import Measure, WindowQuery, centrality, forget_windows
 from queries.events import timeline
 from queries.facts import facts_between
 from queries.models import FactFilter, TimeScope
@@ -183,8 +184,39 @@ def build_cases(
     return cases
 
 
+def _centrality_pulled(
+    tx: neo4j.ManagedTransaction, scope: TimeScope, query: WindowQuery, measure: Measure, top: int
+) -> Any:
+    # Each time from Neo4j, as a first question about a window: the kept windows would
+    # otherwise answer every repeat from memory.
+    forget_windows()
+    return centrality(tx, scope, query, measure, top)
+
+
+def centrality_cases(year: int = 2018, months: int = 10) -> dict[str, list[Case]]:
+    """Top 10 of each month by each measure: the API answers from its temporal index, the
+    driver rows pull the window from Neo4j (the service's Cypher for the same answer)."""
+    cases = []
+    for month in range(1, months + 1):
+        first = date(year, month, 1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        scope = TimeScope(valid_from=first, valid_to=last)
+        for measure in Measure:
+            stamp = f"{year:04d}-{month:02d}"
+            cases.append(
+                Case(
+                    "centrality",
+                    f"/v1/analytics/centrality?from={stamp}&to={stamp}"
+                    f"&measure={measure.value}&top=10",
+                    _centrality_pulled,
+                    (scope, WindowQuery(filters=FactFilter()), measure, 10),
+                )
+            )
+    return {"centrality": cases}
+
+
 CONCURRENCY = (1, 16)
-REQUEST_SHARE = {"k_shortest": 0.5, "time_respecting": 0.25}
+REQUEST_SHARE = {"k_shortest": 0.5, "time_respecting": 0.25, "centrality": 0.1}
 
 
 def _free_port() -> int:
