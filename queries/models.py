@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -151,8 +151,17 @@ class FactPublic(BaseModel):
 def _parse_bound(text: str | None, *, first: bool) -> date | None:
     if text is None:
         return None
+    first_day, last_day = _bound_days(text)
+    return first_day if first else last_day
+
+
+# Paths order and intersect the intervals of every fact on their hops (thousands for a hop
+# between two hubs): a pydantic PartialDate per bound was a third of such an answer's time,
+# and the bounds of a month's facts are a few dozen distinct strings.
+@lru_cache(maxsize=1 << 16)
+def _bound_days(text: str) -> tuple[date, date]:
     parsed = PartialDate.parse(text)
-    return parsed.first_day if first else parsed.last_day
+    return parsed.first_day, parsed.last_day
 
 
 def to_native(value: Any) -> Any:
