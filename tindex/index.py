@@ -204,6 +204,10 @@ class TemporalIndex:
     # Fact ids (`r.id`) by relationship id, as Neo4j named them for earlier answers
     # (tindex.graph): the index holds no strings per fact, and answers come in runs.
     fact_ids: dict[int, str] = field(default_factory=dict)
+    # Whole facts by relationship id, as read for earlier path answers (tindex.paths),
+    # least recently used first: hub pairs sit on many routes, and their hops carry
+    # hundreds of facts each. One graph version's facts, as the index is.
+    facts_read: OrderedDict[int, Any] = field(default_factory=OrderedDict)
 
     @property
     def actor_count(self) -> int:

@@ -1,9 +1,11 @@
 """/v1/paths answers from the index: routes found on the index, their facts read from Neo4j
-by relationship id in one query, in the response shape of queries/paths.py."""
+by relationship id in one query (or kept from an earlier answer at the same graph version),
+in the response shape of queries/paths.py."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from threading import Lock
 
 import neo4j
 
@@ -24,6 +26,31 @@ from tindex.search import (
     k_shortest_routes,
     make_view,
 )
+
+# Facts kept per index (a few kB each as models): room for the hops of many hub pairs.
+FACTS_KEPT = 20_000
+_FACTS_LOCK = Lock()
+
+
+def hop_facts(
+    tx: neo4j.ManagedTransaction, index: TemporalIndex, rels: list[int]
+) -> dict[int, FactPublic]:
+    """The facts with these relationship ids: those an earlier answer at this graph version
+    read from memory, the others from Neo4j in one query."""
+    kept = index.facts_read
+    with _FACTS_LOCK:
+        found = {rel: kept[rel] for rel in rels if rel in kept}
+        for rel in found:
+            kept.move_to_end(rel)
+    missing = [rel for rel in rels if rel not in found]
+    if missing:
+        fresh = facts_by_relationship_id(tx, missing)
+        found.update(fresh)
+        with _FACTS_LOCK:
+            kept.update(fresh)
+            while len(kept) > FACTS_KEPT:
+                kept.popitem(last=False)
+    return found
 
 
 def index_paths(
@@ -53,7 +80,7 @@ def index_paths(
         if journey is None:
             return empty
         hop_rels = [int(index.facts.rel[row]) for hop in journey for row in hop.rows]
-        facts = facts_by_relationship_id(tx, hop_rels)
+        facts = hop_facts(tx, index, hop_rels)
         # Of the facts starting on a hop's day, the one with the smallest id (as in Cypher).
         chosen = [
             min(
@@ -77,7 +104,7 @@ def index_paths(
     }
     rows_of = {pair: view.pair_rows(*pair) for pair in pairs}
     rels = sorted({int(r) for rows in rows_of.values() for r in index.facts.rel[rows]})
-    facts = facts_by_relationship_id(tx, rels)
+    facts = hop_facts(tx, index, rels)
     by_hop: dict[frozenset[str], list[FactPublic]] = defaultdict(list)
     for (a, b), rows in rows_of.items():
         hop = frozenset((index.actors.ids[a], index.actors.ids[b]))
