@@ -99,6 +99,11 @@ def render(
             "query functions by actor id, without HTTP and without resolving names; for paths "
             "and centrality these are the Cypher search and pull, while the API answers from "
             "the temporal index. "
+            "Each query's questions are asked in turn until its requests are done (200 "
+            "requests over 60 questions: each about three times); a path answer through hub "
+            "pairs the index answered before at the same graph version reuses the facts it "
+            "read then, so the in-process table below, where each question is asked once, "
+            "shows first asks. "
             "Search asks `/v1/actors?q=` for alias names sampled evenly over the alias keys: a "
             "third as written, a third in lower case without hyphens and parentheses, a third "
             "as the first five letters of their first word.",
