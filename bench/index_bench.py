@@ -24,7 +24,7 @@ from queries.runner import run_read
 from queries.versions import read_graph_version
 from tindex.build import read_index
 from tindex.index import TemporalIndex
-from tindex.paths import index_paths, same_answer
+from tindex.paths import find_paths, same_answer
 from tindex.search import Deadline
 from tindex.service import IndexService
 
@@ -82,7 +82,7 @@ def _search(index: TemporalIndex, case: Case) -> Any:
     mode = PathMode(case.name)
 
     def work(tx: neo4j.ManagedTransaction) -> PathsResult:
-        return index_paths(
+        return find_paths(
             tx,
             index,
             source,

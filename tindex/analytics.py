@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import neo4j
 import numpy as np
 
 from queries.analytics import PairCounts, WindowQuery
 from queries.index_feed import EPOCH
 from queries.models import TimeScope
 from tindex.index import Int32s, Query, TemporalIndex
+from tindex.service import IndexService
 
 _EPOCH_MONTH = EPOCH.year * 12 + EPOCH.month - 1
 
@@ -20,6 +22,18 @@ def month_numbers(days: Int32s) -> np.ndarray[Any, np.dtype[np.int64]]:
     """Epoch days as month numbers (year * 12 + month - 1), as queries/analytics.py counts."""
     months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     return months + _EPOCH_MONTH
+
+
+def indexed_pairs(
+    tx: neo4j.ManagedTransaction,
+    service: IndexService | None,
+    scope: TimeScope,
+    query: WindowQuery,
+) -> PairCounts | None:
+    """The window's pairs from the temporal index when it holds the graph version this
+    transaction sees (catching up first if it must); None: the caller pulls them in Cypher."""
+    index = service.at_transaction(tx) if service is not None else None
+    return window_pairs(index, scope, query) if index is not None else None
 
 
 def window_pairs(index: TemporalIndex, scope: TimeScope, query: WindowQuery) -> PairCounts:

@@ -17,6 +17,9 @@ from queries.paths import (
     PathsResult,
     build_paths,
     journey_path,
+    k_shortest_paths,
+    shortest_paths,
+    time_respecting_paths,
 )
 from tindex.index import Query, TemporalIndex
 from tindex.search import (
@@ -52,6 +55,43 @@ def hop_facts(
             while len(kept) > FACTS_KEPT:
                 kept.popitem(last=False)
     return found
+
+
+def find_paths(
+    tx: neo4j.ManagedTransaction,
+    index: TemporalIndex | None,
+    source: str,
+    target: str,
+    scope: TimeScope,
+    filters: FactFilter,
+    *,
+    mode: PathMode,
+    max_hops: int,
+    k: int,
+    include_generic: bool,
+    deadline: Deadline,
+) -> PathsResult:
+    """The paths answer for `mode`: searched on `index` when there is one (at the graph
+    version of `tx`), else by the Cypher search of queries/paths.py; the same answer."""
+    if index is not None:
+        return index_paths(
+            tx,
+            index,
+            source,
+            target,
+            scope,
+            filters,
+            mode=mode,
+            max_hops=max_hops,
+            k=k,
+            include_generic=include_generic,
+            deadline=deadline,
+        )
+    if mode is PathMode.SHORTEST:
+        return shortest_paths(tx, source, target, scope, filters, max_hops, include_generic)
+    if mode is PathMode.K_SHORTEST:
+        return k_shortest_paths(tx, source, target, scope, filters, max_hops, k, include_generic)
+    return time_respecting_paths(tx, source, target, scope, filters, max_hops, include_generic)
 
 
 def index_paths(

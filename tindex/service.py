@@ -175,6 +175,10 @@ class IndexService:
         except OSError as error:
             logger.warning("index snapshot not written to %s: %s", path, error)
 
+    def at_transaction(self, tx: neo4j.ManagedTransaction) -> TemporalIndex | None:
+        """An index at the graph version this transaction sees, or None (see `at_version`)."""
+        return self.at_version(self._read_version(tx))
+
     def at_version(self, version: str) -> TemporalIndex | None:
         """An index at `version`, or None: the caller then answers through Cypher."""
         index = self._index

@@ -28,15 +28,11 @@ from queries.models import FactFilter, TimeScope
 from queries.paths import (
     PathMode,
     PathsResult,
-    k_shortest_paths,
-    shortest_paths,
-    time_respecting_paths,
 )
 from queries.runner import run_read
 from queries.versions import read_graph_version
-from tindex.analytics import window_pairs
-from tindex.index import TemporalIndex
-from tindex.paths import index_paths
+from tindex.analytics import indexed_pairs
+from tindex.paths import find_paths
 from tindex.search import Deadline
 from tindex.service import IndexService, IndexStats
 from tkg_client import frames
@@ -97,18 +93,6 @@ class Client:
         stats = self._index.stats()
         assert stats is not None
         return stats
-
-    def _indexed(self, tx: neo4j.ManagedTransaction) -> TemporalIndex | None:
-        """The index at the graph version this transaction sees, if the client keeps one."""
-        if self._index is None:
-            return None
-        return self._index.at_version(read_graph_version(tx))
-
-    def _pairs(
-        self, tx: neo4j.ManagedTransaction, scope: TimeScope, query: analytics.WindowQuery
-    ) -> analytics.PairCounts | None:
-        index = self._indexed(tx)
-        return window_pairs(index, scope, query) if index is not None else None
 
     def __enter__(self) -> Client:
         return self
@@ -305,7 +289,7 @@ class Client:
 
         def work(tx: neo4j.ManagedTransaction) -> list[analytics.ActorMonth]:
             (actor_id,) = resolve_all(tx, [("actor", actor)])
-            pairs = self._pairs(tx, scope, query)
+            pairs = indexed_pairs(tx, self._index, scope, query)
             return analytics.actor_over_time(tx, actor_id, scope, query, pairs)
 
         frame = pd.DataFrame([month.model_dump() for month in self.read(work)])
@@ -351,26 +335,20 @@ class Client:
 
         def search(tx: neo4j.ManagedTransaction) -> PathsResult:
             a, b = resolve_all(tx, [("source", source), ("target", target)])
-            index = self._indexed(tx)
-            if index is not None:
-                return index_paths(
-                    tx,
-                    index,
-                    a,
-                    b,
-                    scope,
-                    filters,
-                    mode=chosen,
-                    max_hops=max_hops,
-                    k=k,
-                    include_generic=False,
-                    deadline=Deadline(self.timeout),
-                )
-            if chosen is PathMode.SHORTEST:
-                return shortest_paths(tx, a, b, scope, filters, max_hops)
-            if chosen is PathMode.K_SHORTEST:
-                return k_shortest_paths(tx, a, b, scope, filters, max_hops, k)
-            return time_respecting_paths(tx, a, b, scope, filters, max_hops)
+            index = self._index.at_transaction(tx) if self._index is not None else None
+            return find_paths(
+                tx,
+                index,
+                a,
+                b,
+                scope,
+                filters,
+                mode=chosen,
+                max_hops=max_hops,
+                k=k,
+                include_generic=False,
+                deadline=Deadline(self.timeout),
+            )
 
         def work(tx: neo4j.ManagedTransaction) -> PathsResult:
             # The version this answer was computed on, as the API gives it.
@@ -494,7 +472,7 @@ class Client:
         chosen = analytics.Measure(measure)
         answer = self.read(
             lambda tx: analytics.centrality(
-                tx, scope, query, chosen, top, samples, self._pairs(tx, scope, query)
+                tx, scope, query, chosen, top, samples, indexed_pairs(tx, self._index, scope, query)
             )
         )
         # Columns even when the window is empty, so code written for a full answer runs.
@@ -538,10 +516,10 @@ class Client:
         return export_window(self, Path(folder), scope, list(formats))
 
 
-def connect(timeout: float = 60.0, **settings: Any) -> Client:
+def connect(timeout: float = 60.0, index: bool = False, **settings: Any) -> Client:
     """A client from the environment or `.env`; keyword arguments override settings
-    (e.g. `neo4j_uri=...`, `neo4j_password=...`)."""
-    return Client(Settings(**settings), timeout=timeout)
+    (e.g. `neo4j_uri=...`, `neo4j_password=...`); `index=True` as for `Client`."""
+    return Client(Settings(**settings), timeout=timeout, index=index)
 
 
 __all__ = ["Client", "connect"]

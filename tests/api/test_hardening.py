@@ -205,11 +205,9 @@ def test_405_says_which_methods_are_allowed(client: TestClient) -> None:
 
 
 def answered_by(monkeypatch: pytest.MonkeyPatch, work: Callable[..., object]) -> None:
-    """/v1/paths does `work` instead of its search, whichever engine answers: the Cypher
-    search, or the temporal index once built (at once, from a snapshot an earlier test's
-    app left at this graph version)."""
-    monkeypatch.setattr(paths_route, "shortest_paths", work)
-    monkeypatch.setattr(paths_route, "index_paths", work)
+    """/v1/paths does `work` instead of its search, whichever engine would answer (the
+    Cypher search, or the temporal index once built): both go through `find_paths`."""
+    monkeypatch.setattr(paths_route, "find_paths", work)
 
 
 def test_an_engine_looping_in_python_stops_at_the_budget_and_answers_504(

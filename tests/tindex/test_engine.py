@@ -26,9 +26,6 @@ from queries.models import FactFilter, TimeScope
 from queries.paths import (
     PathMode,
     PathsResult,
-    k_shortest_paths,
-    shortest_paths,
-    time_respecting_paths,
 )
 from tests.api.temporal_graphs import (
     Fact,
@@ -43,7 +40,7 @@ from tests.tindex.scaffold import draw_window, indexed
 from tindex import index as tindex_index
 from tindex.build import read_index
 from tindex.index import TemporalIndex
-from tindex.paths import index_paths, same_answer
+from tindex.paths import find_paths, index_paths, same_answer
 from tindex.search import Deadline
 
 
@@ -61,26 +58,22 @@ def both_engines(
     include_generic: bool = False,
 ) -> tuple[PathsResult, PathsResult]:
     def work(tx: neo4j.ManagedTransaction) -> tuple[PathsResult, PathsResult]:
-        by_index = index_paths(
-            tx,
-            index,
-            source,
-            target,
-            scope,
-            filters,
-            mode=mode,
-            max_hops=max_hops,
-            k=k,
-            include_generic=include_generic,
-            deadline=Deadline(30),
+        by_index, by_cypher = (
+            find_paths(
+                tx,
+                engine,
+                source,
+                target,
+                scope,
+                filters,
+                mode=mode,
+                max_hops=max_hops,
+                k=k,
+                include_generic=include_generic,
+                deadline=Deadline(30),
+            )
+            for engine in (index, None)
         )
-        generic = include_generic
-        if mode is PathMode.SHORTEST:
-            by_cypher = shortest_paths(tx, source, target, scope, filters, max_hops, generic)
-        elif mode is PathMode.K_SHORTEST:
-            by_cypher = k_shortest_paths(tx, source, target, scope, filters, max_hops, k, generic)
-        else:
-            by_cypher = time_respecting_paths(tx, source, target, scope, filters, max_hops, generic)
         return by_index, by_cypher
 
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:

@@ -16,16 +16,12 @@ from queries.analytics import (
     CentralityPublic,
     ClassMonth,
     Measure,
-    PairCounts,
     WindowQuery,
     actor_over_time,
     centrality,
     class_months,
 )
-from queries.models import TimeScope
-from queries.versions import read_graph_version
-from tindex.analytics import window_pairs
-from tindex.service import IndexService
+from tindex.analytics import indexed_pairs
 
 router = APIRouter(prefix="/v1/analytics", tags=["analytics"], responses=PROBLEM_RESPONSES)
 
@@ -51,20 +47,6 @@ async def window_query(
 WindowQueryDep = Annotated[WindowQuery, Depends(window_query)]
 
 ENGINE_HEADER = "X-Analytics-Engine"
-
-
-def indexed_pairs(
-    tx: neo4j.ManagedTransaction,
-    path_index: IndexService | None,
-    scope: TimeScope,
-    query: WindowQuery,
-) -> PairCounts | None:
-    """The window's pairs from the temporal index when it holds the graph version this
-    transaction sees (catching up first if it must); None: the caller pulls them in Cypher."""
-    if path_index is None:
-        return None
-    index = path_index.at_version(read_graph_version(tx))
-    return window_pairs(index, scope, query) if index is not None else None
 
 
 Bucket = Annotated[Literal["month"], Query(description="Series step; months only for now.")]

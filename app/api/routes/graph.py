@@ -24,7 +24,6 @@ from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import EngineRecord, ModelResponse
 from queries.graph import Aggregate, GraphPublic, ScanParams, ego_graph
 from queries.models import FactFilter, TimeScope
-from queries.versions import read_graph_version
 from tindex.graph import IndexEdges
 
 ENGINE_HEADER = "X-Graph-Engine"
@@ -140,7 +139,7 @@ def read_graph(
         # Folded edges come from the index when it holds this transaction's graph version;
         # single facts and rollup (PART_OF walked on both sides) stay with Cypher.
         if path_index is not None and aggregate is not Aggregate.NONE and not filters.rollup:
-            index = path_index.at_version(read_graph_version(tx))
+            index = path_index.at_transaction(tx)
             engine.use_index(index is not None)
             if index is not None:
                 edges_of = IndexEdges(tx, index, scan)

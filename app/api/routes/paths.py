@@ -17,13 +17,10 @@ from queries.paths import (
     PathMode,
     PathPublic,
     PathsResult,
-    k_shortest_paths,
-    shortest_paths,
-    time_respecting_paths,
 )
 from queries.versions import read_graph_version
 from tindex.index import TemporalIndex
-from tindex.paths import index_paths
+from tindex.paths import find_paths
 from tindex.search import Deadline
 
 router = APIRouter(prefix="/v1/paths", tags=["paths"], responses=PROBLEM_RESPONSES)
@@ -112,30 +109,18 @@ def read_paths(
             raise InvalidQueryError(
                 "target", target, f"is the source itself ({source_id}); a path joins two actors"
             )
-        if index is not None:
-            return index_paths(
-                tx,
-                index,
-                source_id,
-                target_id,
-                scope,
-                filters,
-                mode=mode,
-                max_hops=max_hops,
-                k=k,
-                include_generic=include_generic,
-                deadline=deadline,
-            )
-        if mode is PathMode.SHORTEST:
-            return shortest_paths(
-                tx, source_id, target_id, scope, filters, max_hops, include_generic
-            )
-        if mode is PathMode.K_SHORTEST:
-            return k_shortest_paths(
-                tx, source_id, target_id, scope, filters, max_hops, k, include_generic
-            )
-        return time_respecting_paths(
-            tx, source_id, target_id, scope, filters, max_hops, include_generic
+        return find_paths(
+            tx,
+            index,
+            source_id,
+            target_id,
+            scope,
+            filters,
+            mode=mode,
+            max_hops=max_hops,
+            k=k,
+            include_generic=include_generic,
+            deadline=deadline,
         )
 
     def work(tx: neo4j.ManagedTransaction) -> PathsResult:
