@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -108,9 +109,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 snapshot_dir=settings.index_snapshot_dir,
             )
             app.state.path_index.start()
+        app.state.abandoned_work = set()  # work a 504 left running (TimeBudget)
         try:
             yield
         finally:
+            if app.state.abandoned_work:
+                await asyncio.wait(app.state.abandoned_work, timeout=settings.query_timeout_seconds)
             if app.state.path_index is not None:
                 app.state.path_index.close()
             driver.close()

@@ -209,6 +209,14 @@ class TimeBudget(HttpGuard):
         abandoned = True
         task.add_done_callback(_log_abandoned_failure)
         scope[ABANDONED_WORK] = task
+        # Shutdown waits for it: closing the driver under a transaction still in use
+        # breaks the connection's buffers.
+        still_running: set[asyncio.Future[None]] | None = getattr(
+            scope["app"].state, "abandoned_work", None
+        )
+        if still_running is not None:
+            still_running.add(task)
+            task.add_done_callback(still_running.discard)
         await send_problem(
             scope,
             receive,
