@@ -94,7 +94,7 @@ def _search(index: TemporalIndex, case: Case) -> Any:
             k=rest[0] if rest else 3,
             include_generic=False,
             deadline=Deadline(60),
-        )
+        ).result()
 
     return work
 

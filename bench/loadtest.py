@@ -220,14 +220,13 @@ def paths_replaced_by(work: Callable[..., object]) -> Iterator[None]:
     """/v1/paths doing `work` instead of its search, whichever engine would answer."""
     from app.api.routes import paths as paths_route
 
-    originals = {name: getattr(paths_route, name) for name in ("shortest_paths", "index_paths")}
-    for name in originals:
-        setattr(paths_route, name, work)
+    # Both engines answer through find_paths.
+    original = getattr(paths_route, "find_paths")  # noqa: B009 (mypy: not re-exported)
+    setattr(paths_route, "find_paths", work)  # noqa: B010
     try:
         yield
     finally:
-        for name, original in originals.items():
-            setattr(paths_route, name, original)
+        setattr(paths_route, "find_paths", original)  # noqa: B010
 
 
 def budget_overshoot(settings: Settings) -> list[float]:

@@ -8,18 +8,24 @@ journey instead takes one fact per hop, each starting no earlier than the one be
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from itertools import islice
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import neo4j
 from pydantic import BaseModel, Field
 
 from graph_schema.temporal import format_partial
-from queries.facts import FACT_COLUMNS, FACT_IN_SCOPE, scope_params, type_alternation
+from queries.facts import (
+    FACT_COLUMNS,
+    FACT_IN_SCOPE,
+    actors_by_id,
+    scope_params,
+    type_alternation,
+)
 from queries.models import ActorRef, FactFilter, FactPublic, TimeScope, to_native
 from queries.runner import records
 
@@ -102,12 +108,104 @@ def _intersect(a: list[tuple[date, date]], b: list[tuple[date, date]]) -> list[t
     return out
 
 
-def held_intervals(hops: list[list[FactPublic]], scope: TimeScope) -> list[tuple[date, date]]:
+class HopFact(Protocol):
+    """What laying out a path needs of a fact on its hops: a FactPublic, or the compact
+    form the temporal index keeps of one."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def target(self) -> str: ...
+
+    @property
+    def interval(self) -> tuple[date, date]: ...
+
+
+FactT = TypeVar("FactT", bound=HopFact)
+
+
+def held_intervals(hops: Sequence[Sequence[HopFact]], scope: TimeScope) -> list[tuple[date, date]]:
     """When every hop had at least one valid fact at once, clipped to the window."""
+    return _held([_interval_union(f.interval for f in facts) for facts in hops], scope)
+
+
+def _held(unions: Iterable[list[tuple[date, date]]], scope: TimeScope) -> list[tuple[date, date]]:
     common = [(scope.valid_from, scope.valid_to)]
-    for facts in hops:
-        common = _intersect(common, _interval_union(f.interval for f in facts))
+    for union in unions:
+        common = _intersect(common, union)
     return common
+
+
+@dataclass(frozen=True)
+class LaidPath(Generic[FactT]):
+    """A path whose hops do not list their facts yet, and the facts of each hop: the layout
+    both engines share, whatever form they hold facts in."""
+
+    path: PathPublic
+    hop_facts: list[Sequence[FactT]]
+
+    def off_path(self) -> list[str]:
+        """The actors its hop facts name that the path does not pass (a ministry or armed
+        force, with rollup), sorted: a drawing library refuses an edge whose end is not a
+        node, so answers list them after the path's own nodes."""
+        on_path = {node.id for node in self.path.nodes}
+        named = {end for facts in self.hop_facts for f in facts for end in (f.source, f.target)}
+        return sorted(named - on_path)
+
+
+def lay_out_routes(
+    routes: list[list[ActorRef]], facts: Mapping[frozenset[str], Sequence[FactT]], scope: TimeScope
+) -> list[LaidPath[FactT]]:
+    """Paths along the routes, each hop with every fact in `facts` between its two actors."""
+    laid = []
+    # Routes between hubs share most of their hops: each hop's facts are merged into
+    # intervals once, and each hop's model is made once.
+    unions: dict[frozenset[str], list[tuple[date, date]]] = {}
+    hops: dict[tuple[str, str], Hop] = {}
+    for nodes in routes:
+        pairs = [(a.id, b.id) for a, b in zip(nodes, nodes[1:], strict=False)]
+        keys = [frozenset(pair) for pair in pairs]
+        hop_facts = [facts.get(key, []) for key in keys]
+        for key, each in zip(keys, hop_facts, strict=True):
+            if key not in unions:
+                unions[key] = _interval_union(f.interval for f in each)
+        for pair in pairs:
+            if pair not in hops:
+                hops[pair] = Hop(source=pair[0], target=pair[1], facts=[])
+        path = PathPublic(
+            nodes=nodes,
+            hops=[hops[pair] for pair in pairs],
+            length=len(pairs),
+            held=_as_intervals(_held((unions[key] for key in keys), scope)),
+        )
+        laid.append(LaidPath(path, hop_facts))
+    return laid
+
+
+def lay_out_journey(
+    nodes: list[ActorRef], facts: Sequence[FactT], scope: TimeScope
+) -> LaidPath[FactT]:
+    """A time-respecting journey through `nodes`, one fact per hop."""
+    pairs = list(zip(nodes, nodes[1:], strict=False))
+    path = PathPublic(
+        nodes=nodes,
+        hops=[Hop(source=a.id, target=b.id, facts=[]) for a, b in pairs],
+        length=len(pairs),
+        held=_as_intervals(held_intervals([[fact] for fact in facts], scope)),
+        departure=format_partial(facts[0].interval[0], "day"),
+        arrival=format_partial(facts[-1].interval[0], "day"),
+    )
+    return LaidPath(path, [[fact] for fact in facts])
+
+
+def filled(laid: LaidPath[FactPublic]) -> PathPublic:
+    """The path with each hop's facts in it."""
+    hops = [
+        hop.model_copy(update={"facts": list(facts)})
+        for hop, facts in zip(laid.path.hops, laid.hop_facts, strict=True)
+    ]
+    return laid.path.model_copy(update={"hops": hops})
 
 
 def _as_intervals(spans: list[tuple[date, date]]) -> list[Interval]:
@@ -171,21 +269,7 @@ def build_paths(
     routes: list[list[ActorRef]], facts: dict[frozenset[str], list[FactPublic]], scope: TimeScope
 ) -> list[PathPublic]:
     """Paths along the routes, each hop with every fact in `facts` between its two actors."""
-    paths = []
-    for nodes in routes:
-        hops = [
-            Hop(source=a.id, target=b.id, facts=facts.get(frozenset((a.id, b.id)), []))
-            for a, b in zip(nodes, nodes[1:], strict=False)
-        ]
-        paths.append(
-            PathPublic(
-                nodes=nodes,
-                hops=hops,
-                length=len(hops),
-                held=_as_intervals(held_intervals([h.facts for h in hops], scope)),
-            )
-        )
-    return paths
+    return [filled(laid) for laid in lay_out_routes(routes, facts, scope)]
 
 
 def _distinct_routes(rows: list[dict[str, Any]], simple_only: bool) -> list[list[dict[str, Any]]]:
@@ -602,19 +686,23 @@ def time_respecting_paths(
 
 def journey_path(nodes: list[ActorRef], facts: list[FactPublic], scope: TimeScope) -> PathPublic:
     """A time-respecting journey through `nodes`, one fact per hop."""
-    hops = [
-        Hop(source=a.id, target=b.id, facts=[fact])
-        for a, b, fact in zip(nodes, nodes[1:], facts, strict=False)
-    ]
-    first, last = facts[0], facts[-1]
-    return PathPublic(
-        nodes=nodes,
-        hops=hops,
-        length=len(hops),
-        held=_as_intervals(held_intervals([[fact] for fact in facts], scope)),
-        departure=format_partial(first.interval[0], "day"),
-        arrival=format_partial(last.interval[0], "day"),
-    )
+    return filled(lay_out_journey(nodes, facts, scope))
+
+
+def with_fact_endpoints(tx: neo4j.ManagedTransaction, result: PathsResult) -> PathsResult:
+    """Each path's nodes followed by the actors its hop facts name that it does not pass
+    (`LaidPath.off_path`), read from the graph."""
+    laid = [LaidPath(path, [hop.facts for hop in path.hops]) for path in result.paths]
+    off_path = [each.off_path() for each in laid]
+    missing = sorted({end for ends in off_path for end in ends})
+    if not missing:
+        return result
+    found = actors_by_id(tx, missing)
+    paths = []
+    for path, ends in zip(result.paths, off_path, strict=True):
+        extra = [actor for end in ends if (actor := found.get(end)) is not None]
+        paths.append(path.model_copy(update={"nodes": [*path.nodes, *extra]}))
+    return result.model_copy(update={"paths": paths})
 
 
 def _generic_params(source: str, target: str, include_generic: bool) -> dict[str, Any]:

@@ -201,6 +201,8 @@ class TemporalIndex:
     members: Int32s
     # Views of recent questions (tindex.search.make_view), least recently used first.
     views: OrderedDict[tuple[object, ...], Any] = field(default_factory=OrderedDict)
+    # The same with generic endpoints let through, sharing their scope's view's arrays.
+    endpoint_views: OrderedDict[tuple[object, ...], Any] = field(default_factory=OrderedDict)
     # Fact ids (`r.id`) by relationship id, as Neo4j named them for earlier answers
     # (tindex.graph): the index holds no strings per fact, and answers come in runs.
     fact_ids: dict[int, str] = field(default_factory=dict)
@@ -254,14 +256,12 @@ class TemporalIndex:
             keep &= np.isin(f.fact_class, query.classes)
         return keep
 
-    def passable(self, query: Query, endpoints: tuple[int, ...]) -> Bools:
-        """Actors a path may pass through: all but generic ones unless asked, endpoints always."""
+    def passable(self, query: Query) -> Bools:
+        """Actors a path may pass through: all but generic ones unless asked (a path may end
+        at a generic actor either way: tindex.search.make_view)."""
         if query.include_generic:
-            ok = np.ones(self.actor_count, dtype=np.bool_)
-        else:
-            ok = ~self.actors.generic
-        ok[list(endpoints)] = True
-        return ok
+            return np.ones(self.actor_count, dtype=np.bool_)
+        return ~self.actors.generic
 
 
 def build_index(

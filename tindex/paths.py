@@ -4,22 +4,29 @@ in the response shape of queries/paths.py."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from threading import Lock
 
 import neo4j
+import orjson
+from pydantic import TypeAdapter
 
 from queries.index_feed import facts_by_relationship_id
 from queries.models import ActorRef, FactFilter, FactPublic, TimeScope
 from queries.paths import (
     ROUTE_LIMIT,
+    LaidPath,
     PathMode,
     PathsResult,
-    build_paths,
-    journey_path,
     k_shortest_paths,
+    lay_out_journey,
+    lay_out_routes,
     shortest_paths,
     time_respecting_paths,
+    with_fact_endpoints,
 )
 from tindex.index import Query, TemporalIndex
 from tindex.search import (
@@ -30,15 +37,73 @@ from tindex.search import (
     make_view,
 )
 
-# Facts kept per index: 6.4 kB each as models (128 MB for 20,000 ICEWS18 facts, measured),
-# so a few hub pairs' hops (up to 1,500 facts a month each) and no more: about 32 MB.
-FACTS_KEPT = 5_000
+# Facts kept per index, as KeptFact: about 0.9 kB each on ICEWS18 (the pydantic model they
+# replace took 6.4 kB), so 40,000 of them, the hops of a few dozen hub-pair answers, hold
+# about 36 MB.
+FACTS_KEPT = 40_000
 _FACTS_LOCK = Lock()
+_FACT_JSON = TypeAdapter(FactPublic)
+
+
+@dataclass(frozen=True, slots=True)
+class KeptFact:
+    """A fact on an answer's hops, as answers use it: its JSON, serialised once by
+    FactPublic's own serialiser and embedded as is in every answer that lists it (an answer
+    between two hubs lists the same fact on dozens of routes), and what laying out a path
+    needs of it."""
+
+    id: str
+    source: str
+    target: str
+    interval: tuple[date, date]
+    json: orjson.Fragment
+
+    @classmethod
+    def of(cls, fact: FactPublic) -> KeptFact:
+        return cls(
+            fact.id,
+            # Actor ids repeat across thousands of facts: one string each.
+            sys.intern(fact.source),
+            sys.intern(fact.target),
+            fact.interval,
+            orjson.Fragment(_FACT_JSON.dump_json(fact)),
+        )
+
+
+@dataclass(frozen=True)
+class PathsAnswer:
+    """A /v1/paths answer, rendered as JSON bytes (for HTTP) or as a PathsResult (in
+    process). From the index its paths come laid out without their hop facts, which are
+    KeptFacts embedded when rendered; from Cypher, whole."""
+
+    outline: PathsResult
+    hop_facts: list[list[Sequence[KeptFact]]] | None = None  # per path, per hop
+
+    @property
+    def found(self) -> bool:
+        return bool(self.outline.paths)
+
+    def at_version(self, version: str) -> PathsAnswer:
+        return replace(self, outline=self.outline.model_copy(update={"graph_version": version}))
+
+    def json(self) -> bytes:
+        if self.hop_facts is None:
+            return self.outline.__pydantic_serializer__.to_json(self.outline)
+        tree = self.outline.model_dump(mode="json")
+        for path, hops in zip(tree["paths"], self.hop_facts, strict=True):
+            for hop, facts in zip(path["hops"], hops, strict=True):
+                hop["facts"] = [fact.json for fact in facts]
+        return orjson.dumps(tree)
+
+    def result(self) -> PathsResult:
+        if self.hop_facts is None:
+            return self.outline
+        return PathsResult.model_validate_json(self.json())
 
 
 def hop_facts(
     tx: neo4j.ManagedTransaction, index: TemporalIndex, rels: list[int]
-) -> dict[int, FactPublic]:
+) -> dict[int, KeptFact]:
     """The facts with these relationship ids: those an earlier answer at this graph version
     read from memory, the others from Neo4j in one query."""
     kept = index.facts_read
@@ -48,7 +113,9 @@ def hop_facts(
             kept.move_to_end(rel)
     missing = [rel for rel in rels if rel not in found]
     if missing:
-        fresh = facts_by_relationship_id(tx, missing)
+        fresh = {
+            rel: KeptFact.of(fact) for rel, fact in facts_by_relationship_id(tx, missing).items()
+        }
         found.update(fresh)
         with _FACTS_LOCK:
             kept.update(fresh)
@@ -70,7 +137,7 @@ def find_paths(
     k: int,
     include_generic: bool,
     deadline: Deadline,
-) -> PathsResult:
+) -> PathsAnswer:
     """The paths answer for `mode`: searched on `index` when there is one (at the graph
     version of `tx`), else by the Cypher search of queries/paths.py; the same answer."""
     if index is not None:
@@ -88,10 +155,12 @@ def find_paths(
             deadline=deadline,
         )
     if mode is PathMode.SHORTEST:
-        return shortest_paths(tx, source, target, scope, filters, max_hops, include_generic)
-    if mode is PathMode.K_SHORTEST:
-        return k_shortest_paths(tx, source, target, scope, filters, max_hops, k, include_generic)
-    return time_respecting_paths(tx, source, target, scope, filters, max_hops, include_generic)
+        found = shortest_paths(tx, source, target, scope, filters, max_hops, include_generic)
+    elif mode is PathMode.K_SHORTEST:
+        found = k_shortest_paths(tx, source, target, scope, filters, max_hops, k, include_generic)
+    else:
+        found = time_respecting_paths(tx, source, target, scope, filters, max_hops, include_generic)
+    return PathsAnswer(with_fact_endpoints(tx, found))
 
 
 def index_paths(
@@ -107,10 +176,10 @@ def index_paths(
     k: int,
     include_generic: bool,
     deadline: Deadline,
-) -> PathsResult:
+) -> PathsAnswer:
     """The answer of queries.paths for `mode`, searched on the index (actor ids it does not
     know have no paths, as in Cypher)."""
-    empty = PathsResult(paths=[], truncated=False, graph_version=index.version)
+    empty = PathsAnswer(PathsResult(paths=[], truncated=False, graph_version=index.version))
     dense = index.actors.dense
     if source not in dense or target not in dense:
         return empty
@@ -124,14 +193,11 @@ def index_paths(
         facts = hop_facts(tx, index, hop_rels)
         # Of the facts starting on a hop's day, the one with the smallest id (as in Cypher).
         chosen = [
-            min(
-                (facts[int(index.facts.rel[row])] for row in hop.rows),
-                key=lambda fact: fact.id,
-            )
+            min((facts[int(index.facts.rel[row])] for row in hop.rows), key=lambda f: f.id)
             for hop in journey
         ]
         nodes = [_ref(index, journey[0].near)] + [_ref(index, hop.far) for hop in journey]
-        return empty.model_copy(update={"paths": [journey_path(nodes, chosen, scope)]})
+        return _answer(index, [lay_out_journey(nodes, chosen, scope)], truncated=False)
     if mode is PathMode.SHORTEST:
         found = all_shortest_routes(view, s, t, max_hops, ROUTE_LIMIT, deadline)
     else:
@@ -143,21 +209,38 @@ def index_paths(
         for route in found.routes
         for a, b in zip(route, route[1:], strict=False)
     }
-    rows_of = {pair: view.pair_rows(*pair) for pair in pairs}
-    rels = sorted({int(r) for rows in rows_of.values() for r in index.facts.rel[rows]})
-    facts = hop_facts(tx, index, rels)
-    by_hop: dict[frozenset[str], list[FactPublic]] = defaultdict(list)
-    for (a, b), rows in rows_of.items():
-        hop = frozenset((index.actors.ids[a], index.actors.ids[b]))
-        by_hop[hop] = sorted(
-            (facts[int(rel)] for rel in index.facts.rel[rows]),
-            key=lambda fact: (fact.interval[0], fact.id),
+    rels_of = {pair: index.facts.rel[view.pair_rows(*pair)].tolist() for pair in pairs}
+    facts = hop_facts(tx, index, sorted({rel for rels in rels_of.values() for rel in rels}))
+    ids = index.actors.ids
+    by_hop = {
+        frozenset((ids[a], ids[b])): sorted(
+            (facts[rel] for rel in rels), key=lambda fact: (fact.interval[0], fact.id)
         )
-    routes = [[_ref(index, actor) for actor in route] for route in found.routes]
-    return PathsResult(
-        paths=build_paths(routes, by_hop, scope),
-        truncated=found.truncated,
-        graph_version=index.version,
+        for (a, b), rels in rels_of.items()
+    }
+    refs = {actor: _ref(index, actor) for route in found.routes for actor in route}
+    routes = [[refs[actor] for actor in route] for route in found.routes]
+    return _answer(index, lay_out_routes(routes, by_hop, scope), truncated=found.truncated)
+
+
+def _answer(index: TemporalIndex, laid: list[LaidPath[KeptFact]], truncated: bool) -> PathsAnswer:
+    """The laid-out paths as an answer, each path's nodes followed by the actors its hop
+    facts name off the path (queries.paths.with_fact_endpoints, from the index's table)."""
+    dense = index.actors.dense
+    paths = [
+        each.path.model_copy(
+            update={
+                "nodes": [
+                    *each.path.nodes,
+                    *(_ref(index, dense[end]) for end in each.off_path() if end in dense),
+                ]
+            }
+        )
+        for each in laid
+    ]
+    return PathsAnswer(
+        PathsResult(paths=paths, truncated=truncated, graph_version=index.version),
+        [each.hop_facts for each in laid],
     )
 
 

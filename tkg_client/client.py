@@ -32,7 +32,7 @@ from queries.paths import (
 from queries.runner import run_read
 from queries.versions import read_graph_version
 from tindex.analytics import indexed_pairs
-from tindex.paths import find_paths
+from tindex.paths import PathsAnswer, find_paths
 from tindex.search import Deadline
 from tindex.service import IndexService, IndexStats
 from tkg_client import frames
@@ -333,7 +333,7 @@ class Client:
         filters = self._filters(**options)
         chosen = PathMode(mode)
 
-        def search(tx: neo4j.ManagedTransaction) -> PathsResult:
+        def search(tx: neo4j.ManagedTransaction) -> PathsAnswer:
             a, b = resolve_all(tx, [("source", source), ("target", target)])
             index = self._index.at_transaction(tx) if self._index is not None else None
             return find_paths(
@@ -353,7 +353,7 @@ class Client:
         def work(tx: neo4j.ManagedTransaction) -> PathsResult:
             # The version this answer was computed on, as the API gives it.
             version = read_graph_version(tx)
-            return search(tx).model_copy(update={"graph_version": version})
+            return search(tx).at_version(version).result()
 
         result = self.read(work)
         rows = []

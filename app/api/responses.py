@@ -25,6 +25,12 @@ class ModelResponse(Response):
         super().__init__(content=model.model_dump_json(), status_code=status_code)
 
 
+class JsonResponse(Response):
+    """An answer already serialised to JSON bytes (one that embeds kept JSON fragments)."""
+
+    media_type = "application/json"
+
+
 class EngineRecord:
     """Which engine answered a route, the temporal index or Cypher, told in a header.
 

@@ -71,7 +71,7 @@ def both_engines(
                 k=k,
                 include_generic=include_generic,
                 deadline=Deadline(30),
-            )
+            ).result()
             for engine in (index, None)
         )
         return by_index, by_cypher
@@ -177,7 +177,7 @@ def test_a_search_past_its_budget_stops_with_a_timeout(
                 k=3,
                 include_generic=False,
                 deadline=Deadline(-1),
-            )
+            ).result()
 
         with (
             bundled.session(database=settings.neo4j_database) as session,

@@ -9,18 +9,16 @@ from pydantic import BaseModel, Field
 from app.api.deps import DriverDep, PathIndexDep, SettingsDep
 from app.api.params import FactFilterDep, TimeScopeDep, answer_by_ids, read, resolve_all
 from app.api.problems import PROBLEM_RESPONSES
-from app.api.responses import EngineRecord, ModelResponse
+from app.api.responses import EngineRecord, JsonResponse, ModelResponse
 from graph_schema.errors import InvalidQueryError
-from queries.facts import actors_by_id
 from queries.paths import (
     MAX_HOPS_LIMIT,
     PathMode,
-    PathPublic,
     PathsResult,
 )
 from queries.versions import read_graph_version
 from tindex.index import TemporalIndex
-from tindex.paths import find_paths
+from tindex.paths import PathsAnswer, find_paths
 from tindex.search import Deadline
 
 router = APIRouter(prefix="/v1/paths", tags=["paths"], responses=PROBLEM_RESPONSES)
@@ -91,7 +89,7 @@ def read_paths(
             "be generic either way."
         ),
     ] = False,
-) -> ModelResponse:
+) -> JsonResponse:
     """Routes between two actors using only facts valid in the window.
 
     Example: `?source=prk&target=ukr&from=2024-06&to=2024-10&mode=time_respecting` asks how
@@ -103,7 +101,7 @@ def read_paths(
 
     def search(
         tx: neo4j.ManagedTransaction, ids: list[str], index: TemporalIndex | None
-    ) -> PathsResult:
+    ) -> PathsAnswer:
         source_id, target_id = ids
         if source_id == target_id:
             raise InvalidQueryError(
@@ -123,7 +121,7 @@ def read_paths(
             deadline=deadline,
         )
 
-    def work(tx: neo4j.ManagedTransaction) -> PathsResult:
+    def work(tx: neo4j.ManagedTransaction) -> PathsAnswer:
         version = read_graph_version(tx)
         # The index answers only at the version this transaction sees (catching up first if
         # it must); otherwise Cypher does: never a stale answer.
@@ -137,35 +135,8 @@ def read_paths(
                 tx,
                 named,
                 lambda ids: search(tx, ids, index),
-                found=lambda result: bool(result.paths),
+                found=lambda answer: answer.found,
             )
-        return with_fact_endpoints(tx, result).model_copy(update={"graph_version": version})
+        return result.at_version(version)
 
-    return answered.respond(read(driver, settings, work))
-
-
-def with_fact_endpoints(tx: neo4j.ManagedTransaction, result: PathsResult) -> PathsResult:
-    """Each path's nodes followed by any actor its hop facts name that the path does not
-    (a ministry or armed force, with rollup): a drawing library refuses an edge whose end
-    is not a node."""
-    named = {
-        end
-        for path in result.paths
-        for hop in path.hops
-        for fact in hop.facts
-        for end in (fact.source, fact.target)
-    }
-    missing = named - {node.id for path in result.paths for node in path.nodes}
-    if not missing:
-        return result
-    found = actors_by_id(tx, sorted(missing))
-    paths: list[PathPublic] = []
-    for path in result.paths:
-        on_path = {node.id for node in path.nodes}
-        ends = sorted(
-            {end for hop in path.hops for fact in hop.facts for end in (fact.source, fact.target)}
-            - on_path
-        )
-        extra = [actor for end in ends if (actor := found.get(end)) is not None]
-        paths.append(path.model_copy(update={"nodes": [*path.nodes, *extra]}))
-    return result.model_copy(update={"paths": paths})
+    return answered.tag(JsonResponse(read(driver, settings, work).json()))
