@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from neo4j.exceptions import DriverError, Neo4jError
 
+from app.api.answers import AnswerCache
 from app.api.explorer import install_explorer
 from app.api.guards import install_catch_all, install_guards
 from app.api.http import install_cors, install_http_caching
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 snapshot_dir=settings.index_snapshot_dir,
             )
             app.state.path_index.start()
+        app.state.path_answers = AnswerCache(int(settings.path_answers_kept_mb * 1_000_000))
         app.state.abandoned_work = set()  # work a 504 left running (TimeBudget)
         try:
             yield

@@ -7,6 +7,7 @@ from typing import Annotated
 import neo4j
 from fastapi import Depends, Request
 
+from app.api.answers import AnswerCache
 from app.core.config import Settings
 from tindex.service import IndexService
 
@@ -30,3 +31,11 @@ async def get_path_index(request: Request) -> IndexService | None:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DriverDep = Annotated[neo4j.Driver, Depends(get_driver)]
 PathIndexDep = Annotated[IndexService | None, Depends(get_path_index)]
+
+
+async def get_path_answers(request: Request) -> AnswerCache:
+    cache: AnswerCache = request.app.state.path_answers
+    return cache
+
+
+PathAnswersDep = Annotated[AnswerCache, Depends(get_path_answers)]

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         "background at start-up (until it is ready, and whenever it cannot be at the graph "
         "version asked, paths are searched in Cypher).",
     )
+    path_answers_kept_mb: float = Field(
+        default=32,
+        ge=0,
+        description="Megabytes of /v1/paths answers kept for the graph version they were "
+        "worked out at, so a question asked again is answered without searching; 0: none kept.",
+    )
     index_snapshot_dir: Path | None = Field(
         default=REPO_ROOT / ".tkg" / "index",
         description="Where the index keeps a snapshot per graph version, so that a restart "

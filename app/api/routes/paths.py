@@ -6,7 +6,8 @@ import neo4j
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from app.api.deps import DriverDep, PathIndexDep, SettingsDep
+from app.api.answers import AnswerCache, KeptAnswer
+from app.api.deps import DriverDep, PathAnswersDep, PathIndexDep, SettingsDep
 from app.api.params import FactFilterDep, TimeScopeDep, answer_by_ids, read, resolve_all
 from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import EngineRecord, JsonResponse, ModelResponse
@@ -64,6 +65,7 @@ def read_paths(
     driver: DriverDep,
     settings: SettingsDep,
     path_index: PathIndexDep,
+    answers: PathAnswersDep,
     scope: TimeScopeDep,
     filters: FactFilterDep,
     source: Annotated[
@@ -121,8 +123,24 @@ def read_paths(
             deadline=deadline,
         )
 
-    def work(tx: neo4j.ManagedTransaction) -> PathsAnswer:
+    question = AnswerCache.key(
+        "paths",
+        source,
+        target,
+        mode,
+        max_hops,
+        k if mode is PathMode.K_SHORTEST else None,
+        include_generic,
+        scope,
+        filters,
+    )
+
+    def work(tx: neo4j.ManagedTransaction) -> bytes:
         version = read_graph_version(tx)
+        kept = answers.get(version, question)
+        if kept is not None:
+            answered.engine = kept.engine
+            return kept.body
         # The index answers only at the version this transaction sees (catching up first if
         # it must); otherwise Cypher does: never a stale answer.
         index = path_index.at_version(version) if path_index is not None else None
@@ -137,6 +155,8 @@ def read_paths(
                 lambda ids: search(tx, ids, index),
                 found=lambda answer: answer.found,
             )
-        return result.at_version(version)
+        body = result.at_version(version).json()
+        answers.put(version, question, KeptAnswer(body, answered.engine))
+        return body
 
-    return answered.tag(JsonResponse(read(driver, settings, work).json()))
+    return answered.tag(JsonResponse(read(driver, settings, work)))
