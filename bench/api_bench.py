@@ -22,12 +22,14 @@ import httpx
 import neo4j
 
 from app.core.config import REPO_ROOT, Settings
-from queries.analytics import Measure, WindowQuery, centrality, forget_windows
+from queries.analytics import WindowQuery
 from queries.events import timeline
 from queries.facts import facts_between
 from queries.models import FactFilter, TimeScope
 from queries.paths import k_shortest_paths, shortest_paths, time_respecting_paths
 from queries.runner import records, run_read
+from tindex.analytics import centrality, forget_windows
+from tindex.measures import Measure
 
 # Facts spread evenly over the data set in id order: each fact's two actors and its first
 # day. Queries then ask about actors on a day (or in a month) when something happened
@@ -190,7 +192,7 @@ def _centrality_pulled(
     # Each time from Neo4j, as a first question about a window: the kept windows would
     # otherwise answer every repeat from memory.
     forget_windows()
-    return centrality(tx, scope, query, measure, top)
+    return centrality(tx, None, scope, query, measure, top)
 
 
 def centrality_cases(year: int = 2018, months: int = 10) -> dict[str, list[Case]]:

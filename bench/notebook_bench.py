@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from app.core.config import Settings
-from queries.analytics import forget_windows
 from queries.baselines import naive_top_counterparts
 from queries.loads import list_loads
+from tindex.analytics import forget_windows
 from tkg_client import Client
 
 WINDOW = ("2018-06", "2018-06")

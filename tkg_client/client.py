@@ -31,7 +31,16 @@ from queries.paths import (
 )
 from queries.runner import run_read
 from queries.versions import read_graph_version
-from tindex.analytics import indexed_pairs
+from tindex.analytics import (
+    ActorMonth,
+    CentralityEntry,
+    ClassMonth,
+    actor_over_time,
+    centrality,
+    class_months,
+)
+from tindex.index import TemporalIndex
+from tindex.measures import Measure
 from tindex.paths import PathsAnswer, find_paths
 from tindex.search import Deadline
 from tindex.service import IndexService, IndexStats
@@ -105,6 +114,11 @@ class Client:
     def read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         """Run `work` in one read transaction within the client's time budget."""
         return run_read(self.driver, self.settings.neo4j_database, self.timeout, work)
+
+    def _index_at(self, tx: neo4j.ManagedTransaction) -> TemporalIndex | None:
+        """The index at the graph version `tx` sees, when this client keeps one and it can
+        be brought there; None: the question is answered through Cypher."""
+        return self._index.at_transaction(tx) if self._index is not None else None
 
     def cypher(self, query: str, **params: Any) -> pd.DataFrame:
         """Any read-only Cypher as a DataFrame; Neo4j dates become pandas dates (the open
@@ -287,10 +301,9 @@ class Client:
         scope = self.scope(start=start, end=end)
         query = self._window_query(**options)
 
-        def work(tx: neo4j.ManagedTransaction) -> list[analytics.ActorMonth]:
+        def work(tx: neo4j.ManagedTransaction) -> list[ActorMonth]:
             (actor_id,) = resolve_all(tx, [("actor", actor)])
-            pairs = indexed_pairs(tx, self._index, scope, query)
-            return analytics.actor_over_time(tx, actor_id, scope, query, pairs)
+            return actor_over_time(tx, self._index_at(tx), actor_id, scope, query)
 
         frame = pd.DataFrame([month.model_dump() for month in self.read(work)])
         frame["month"] = pd.to_datetime(frame["month"], format="%Y-%m")
@@ -303,9 +316,9 @@ class Client:
         scope = self.scope(start=start, end=end)
         filters = FactFilter(rollup=rollup)
 
-        def work(tx: neo4j.ManagedTransaction) -> list[analytics.ClassMonth]:
+        def work(tx: neo4j.ManagedTransaction) -> list[ClassMonth]:
             x, y = resolve_all(tx, [("a", a), ("b", b)])
-            return analytics.class_months(tx, x, y, scope, filters)
+            return class_months(tx, x, y, scope, filters)
 
         frame = pd.DataFrame([month.model_dump() for month in self.read(work)])
         frame["month"] = pd.to_datetime(frame["month"], format="%Y-%m")
@@ -335,10 +348,9 @@ class Client:
 
         def search(tx: neo4j.ManagedTransaction) -> PathsAnswer:
             a, b = resolve_all(tx, [("source", source), ("target", target)])
-            index = self._index.at_transaction(tx) if self._index is not None else None
             return find_paths(
                 tx,
-                index,
+                self._index_at(tx),
                 a,
                 b,
                 scope,
@@ -469,16 +481,14 @@ class Client:
         Options: `types`, `statuses`, `kinds`, `include_generic`."""
         scope = self.scope(start=start, end=end)
         query = self._window_query(**options)
-        chosen = analytics.Measure(measure)
+        chosen = Measure(measure)
         answer = self.read(
-            lambda tx: analytics.centrality(
-                tx, scope, query, chosen, top, samples, indexed_pairs(tx, self._index, scope, query)
-            )
+            lambda tx: centrality(tx, self._index_at(tx), scope, query, chosen, top, samples)
         )
         # Columns even when the window is empty, so code written for a full answer runs.
         frame = pd.DataFrame(
             [entry.model_dump() for entry in answer.data],
-            columns=list(analytics.CentralityEntry.model_fields),
+            columns=list(CentralityEntry.model_fields),
         )
         frame.attrs.update(answer.model_dump(exclude={"data"}))
         return frame

@@ -21,21 +21,15 @@ from app.core.config import Settings
 from graph_schema.vocabulary import FactClass, FactType, Status
 from loaders.bulk.icews18 import parse_icews18
 from loaders.bulk.writer import BulkWriter
-from queries.analytics import (
-    Measure,
-    PairCounts,
-    WindowQuery,
-    actor_over_time,
-    centrality,
-    pair_counts,
-)
+from queries.analytics import WindowQuery
 from queries.models import FactFilter, TimeScope
 from tests.api.temporal_graphs import TemporalGraph, temporal_graphs
 from tests.api.test_crosscheck import CROSSCHECK, icews18_slice
 from tests.tindex.scaffold import draw_window, indexed
-from tindex.analytics import window_pairs
+from tindex.analytics import actor_over_time, centrality, pulled_pairs, window_pairs
 from tindex.build import read_index
 from tindex.index import TemporalIndex
+from tindex.measures import Measure, PairCounts
 
 
 def assert_same_pairs(by_index: PairCounts, by_cypher: PairCounts, asked: str) -> None:
@@ -58,10 +52,10 @@ def assert_same_answers(
 
     def work(tx: neo4j.ManagedTransaction) -> None:
         by_index = window_pairs(index, scope, query)
-        assert_same_pairs(by_index, pair_counts(tx, scope, query), asked)
+        assert_same_pairs(by_index, pulled_pairs(tx, scope, query), asked)
         for measure in Measure:
-            expected = centrality(tx, scope, query, measure, 1000)
-            got = centrality(tx, scope, query, measure, 1000, pairs=by_index)
+            expected = centrality(tx, None, scope, query, measure, 1000)
+            got = centrality(tx, index, scope, query, measure, 1000)
             assert got.model_dump(mode="json") == expected.model_dump(mode="json"), (
                 measure,
                 asked,
@@ -69,8 +63,8 @@ def assert_same_answers(
         if not series:
             return
         for actor in actors:
-            expected_months = actor_over_time(tx, actor, scope, query)
-            got_months = actor_over_time(tx, actor, scope, query, pairs=by_index)
+            expected_months = actor_over_time(tx, None, actor, scope, query)
+            got_months = actor_over_time(tx, index, actor, scope, query)
             assert [m.model_dump(mode="json") for m in got_months] == [
                 m.model_dump(mode="json") for m in expected_months
             ], (actor, asked)

@@ -11,17 +11,16 @@ from app.api.params import FactFilterDep, TimeScopeDep, read, resolve, resolve_a
 from app.api.problems import PROBLEM_RESPONSES
 from app.api.responses import EngineRecord, ModelResponse
 from graph_schema.vocabulary import ActorKind
-from queries.analytics import (
+from queries.analytics import WindowQuery
+from tindex.analytics import (
     ActorMonth,
     CentralityPublic,
     ClassMonth,
-    Measure,
-    WindowQuery,
     actor_over_time,
     centrality,
     class_months,
 )
-from tindex.analytics import indexed_pairs
+from tindex.measures import Measure
 
 router = APIRouter(prefix="/v1/analytics", tags=["analytics"], responses=PROBLEM_RESPONSES)
 
@@ -79,9 +78,9 @@ def read_centrality(
     answered = EngineRecord(ENGINE_HEADER)
 
     def work(tx: neo4j.ManagedTransaction) -> CentralityPublic:
-        pairs = indexed_pairs(tx, path_index, scope, query)
-        answered.use_index(pairs is not None)
-        return centrality(tx, scope, query, measure, top, samples, pairs)
+        index = path_index.at_transaction(tx) if path_index is not None else None
+        answered.use_index(index is not None)
+        return centrality(tx, index, scope, query, measure, top, samples)
 
     return answered.respond(read(driver, settings, work))
 
@@ -110,9 +109,9 @@ def read_actor_series(
 
     def work(tx: neo4j.ManagedTransaction) -> ActorSeriesPublic:
         actor_id = resolve(tx, "actor", actor)
-        pairs = indexed_pairs(tx, path_index, scope, query)
-        answered.use_index(pairs is not None)
-        months = actor_over_time(tx, actor_id, scope, query, pairs)
+        index = path_index.at_transaction(tx) if path_index is not None else None
+        answered.use_index(index is not None)
+        months = actor_over_time(tx, index, actor_id, scope, query)
         return ActorSeriesPublic(actor=actor_id, data=months, count=len(months))
 
     return answered.respond(read(driver, settings, work))

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.analytics import PairCounts, betweenness, degrees, month_label, pagerank
+from tindex.analytics import month_label
+from tindex.measures import PairCounts, betweenness, degrees, pagerank
 
 
 def pair_counts(edges: list[tuple[int, int, int]], months: list[tuple[int, int]]) -> PairCounts:
