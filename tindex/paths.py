@@ -11,7 +11,6 @@ from datetime import date
 from threading import Lock
 
 import neo4j
-import orjson
 from pydantic import TypeAdapter
 
 from queries.index_feed import facts_by_relationship_id
@@ -43,6 +42,7 @@ from tindex.search import (
 FACTS_KEPT = 40_000
 _FACTS_LOCK = Lock()
 _FACT_JSON = TypeAdapter(FactPublic)
+EMPTY_FACTS = b'"facts":[]'
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class KeptFact:
     source: str
     target: str
     interval: tuple[date, date]
-    json: orjson.Fragment
+    json: bytes
 
     @classmethod
     def of(cls, fact: FactPublic) -> KeptFact:
@@ -66,15 +66,15 @@ class KeptFact:
             sys.intern(fact.source),
             sys.intern(fact.target),
             fact.interval,
-            orjson.Fragment(_FACT_JSON.dump_json(fact)),
+            _FACT_JSON.dump_json(fact),
         )
 
 
 @dataclass(frozen=True)
 class PathsAnswer:
     """A /v1/paths answer, rendered as JSON bytes (for HTTP) or as a PathsResult (in
-    process). From the index its paths come laid out without their hop facts, which are
-    KeptFacts embedded when rendered; from Cypher, whole."""
+    process). From the index its paths come laid out without their hop facts, whose kept
+    JSON is put in when rendered; from Cypher, whole."""
 
     outline: PathsResult
     hop_facts: list[list[Sequence[KeptFact]]] | None = None  # per path, per hop
@@ -87,13 +87,24 @@ class PathsAnswer:
         return replace(self, outline=self.outline.model_copy(update={"graph_version": version}))
 
     def json(self) -> bytes:
+        outline = self.outline.__pydantic_serializer__.to_json(self.outline)
         if self.hop_facts is None:
-            return self.outline.__pydantic_serializer__.to_json(self.outline)
-        tree = self.outline.model_dump(mode="json")
-        for path, hops in zip(tree["paths"], self.hop_facts, strict=True):
-            for hop, facts in zip(path["hops"], hops, strict=True):
-                hop["facts"] = [fact.json for fact in facts]
-        return orjson.dumps(tree)
+            return outline
+        # The outline's hops list no facts: each `"facts":[]` in its JSON is one hop's, in
+        # order (the text inside a JSON string would have its quotes escaped), and takes
+        # that hop's facts. Routes between hubs share hops: each hop's list is joined once.
+        pieces = outline.split(EMPTY_FACTS)
+        hops = [facts for path in self.hop_facts for facts in path]
+        if len(pieces) != len(hops) + 1:
+            raise AssertionError(f"{len(pieces) - 1} empty fact lists for {len(hops)} hops")
+        joined: dict[int, bytes] = {}
+        out = [pieces[0]]
+        for facts, piece in zip(hops, pieces[1:], strict=True):
+            listed = joined.get(id(facts))
+            if listed is None:
+                listed = joined[id(facts)] = b",".join(fact.json for fact in facts)
+            out += (b'"facts":[', listed, b"]", piece)
+        return b"".join(out)
 
     def result(self) -> PathsResult:
         if self.hop_facts is None:

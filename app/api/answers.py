@@ -9,11 +9,11 @@ by their bytes and dropped as soon as a newer graph version is seen.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
-import orjson
 from pydantic import BaseModel
 
 
@@ -39,7 +39,7 @@ class AnswerCache:
         """A question's identity: the route and every input its answer depends on, after
         parsing (so `at=2024-07` and `from=2024-07&to=2024-07` are one question)."""
         parts = [q.model_dump(mode="json") if isinstance(q, BaseModel) else q for q in question]
-        return orjson.dumps([route, *parts], option=orjson.OPT_SORT_KEYS)
+        return json.dumps([route, *parts], sort_keys=True, separators=(",", ":")).encode()
 
     def get(self, version: str, key: bytes) -> KeptAnswer | None:
         with self._lock:

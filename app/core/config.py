@@ -114,8 +114,20 @@ class Settings(BaseSettings):
         default_factory=lambda: max(2, os.cpu_count() or 2),
         ge=1,
         description="Expensive requests served at once (default: the number of cores, at "
-        "least 2); more are refused with 503 and Retry-After, so cheap routes keep their "
-        "threads and a share of the CPU.",
+        "least 2); more wait for a slot (`heavy_queue`) or are refused with 503 and "
+        "Retry-After, so cheap routes keep their threads and a share of the CPU.",
+    )
+    heavy_queue: int = Field(
+        default=32,
+        ge=0,
+        description="Expensive requests that may wait for a slot, in the event loop (holding "
+        "no thread), first come first served; more are refused with 503 at once.",
+    )
+    heavy_queue_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="Longest wait for a slot; a request still waiting then is refused with 503 "
+        "and Retry-After.",
     )
     rate_limit_per_minute: int = Field(
         default=600, ge=0, description="Requests per client address per minute; 0 turns it off."

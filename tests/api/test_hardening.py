@@ -22,8 +22,10 @@ from app.api.routes import paths as paths_route
 from app.core.config import Settings
 from app.main import create_app
 from queries.admin import ENDLESS_READ, running_transactions
+from queries.paths import PathsResult
 from queries.runner import check_deadline
 from tests.utils import serve
+from tindex.paths import PathsAnswer
 
 pytestmark = pytest.mark.usefixtures("bundled")
 
@@ -276,7 +278,7 @@ def test_a_full_house_of_expensive_queries_is_a_503_and_cheap_routes_still_answe
         release.wait(10)
 
     answered_by(monkeypatch, slow)
-    client = app_with(heavy_concurrency=1)
+    client = app_with(heavy_concurrency=1, heavy_queue=0)
     first = threading.Thread(target=client.get, args=("/v1/paths?source=prk&target=ukr",))
     first.start()
     try:
@@ -290,6 +292,76 @@ def test_a_full_house_of_expensive_queries_is_a_503_and_cheap_routes_still_answe
         first.join(10)
 
 
+def test_expensive_queries_past_the_slots_wait_in_line_then_past_the_line_are_503(
+    app_with: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []
+    entered, release = threading.Semaphore(0), threading.Event()
+
+    def slow(
+        tx: object, index: object, source: str, target: str, *args: object, **kw: object
+    ) -> PathsAnswer:
+        started.append(target)
+        entered.release()
+        release.wait(10)
+        return PathsAnswer(PathsResult(paths=[], truncated=False))
+
+    answered_by(monkeypatch, slow)
+    client = app_with(heavy_concurrency=1, heavy_queue=1, heavy_queue_seconds=10)
+    answers: dict[str, int] = {}
+
+    def ask(target: str) -> None:
+        answers[target] = client.get(f"/v1/paths?source=prk&target={target}").status_code
+
+    first = threading.Thread(target=ask, args=("ukr",))
+    first.start()
+    assert entered.acquire(timeout=10)
+    second = threading.Thread(target=ask, args=("rus",))
+    second.start()
+    try:
+        time.sleep(0.3)
+        assert started == ["ukr"], "the second search ran beside the first"
+        # The line (one place) is taken: the third is refused at once.
+        began = time.monotonic()
+        busy = client.get("/v1/paths?source=prk&target=chn")
+        problem(busy, 503)
+        assert busy.headers["retry-after"] == "1"
+        assert time.monotonic() - began < 2
+    finally:
+        release.set()
+        first.join(10)
+        second.join(10)
+    # The one in line got the slot when the first ended, and an answer.
+    assert started == ["ukr", "rus"]
+    assert answers == {"ukr": 200, "rus": 200}
+
+
+def test_a_request_waiting_past_its_time_for_a_slot_is_a_503(
+    app_with: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(*args: object, **kwargs: object) -> PathsAnswer:
+        entered.set()
+        release.wait(10)
+        return PathsAnswer(PathsResult(paths=[], truncated=False))
+
+    answered_by(monkeypatch, slow)
+    client = app_with(heavy_concurrency=1, heavy_queue=4, heavy_queue_seconds=0.5)
+    first = threading.Thread(target=client.get, args=("/v1/paths?source=prk&target=ukr",))
+    first.start()
+    try:
+        assert entered.wait(10)
+        began = time.monotonic()
+        problem(client.get("/v1/paths?source=prk&target=rus"), 503)
+        assert 0.5 <= time.monotonic() - began < 3
+    finally:
+        release.set()
+        first.join(10)
+    # Its place in line was given up: the slot is free for the next request.
+    assert client.get("/v1/paths?source=prk&target=rus").status_code == 200
+
+
 def test_a_slot_stays_taken_past_a_504_until_the_work_ends(
     app_with: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -300,7 +372,7 @@ def test_a_slot_stays_taken_past_a_504_until_the_work_ends(
         ended.set()
 
     answered_by(monkeypatch, stubborn)
-    client = app_with(heavy_concurrency=1, query_timeout_seconds=1.0)
+    client = app_with(heavy_concurrency=1, heavy_queue=0, query_timeout_seconds=1.0)
     try:
         problem(client.get("/v1/paths?source=prk&target=ukr"), 504)
         # The abandoned search still runs: a second one would run beside it.
