@@ -36,9 +36,9 @@ from tindex.search import (
     make_view,
 )
 
-# Facts kept per index, as KeptFact: about 0.9 kB each on ICEWS18 (the pydantic model they
-# replace took 6.4 kB), so 40,000 of them, the hops of a few dozen hub-pair answers, hold
-# about 36 MB.
+# Facts kept per index, as KeptFact: about 0.75 kB each on ICEWS18 (traced; the pydantic
+# model kept before took 3.9 kB traced, 6.4 kB of RSS), so 40,000 of them, the hops of a
+# few dozen hub-pair answers, hold about 30 MB.
 FACTS_KEPT = 40_000
 _FACTS_LOCK = Lock()
 _FACT_JSON = TypeAdapter(FactPublic)

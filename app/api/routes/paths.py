@@ -137,7 +137,7 @@ def read_paths(
 
     def work(tx: neo4j.ManagedTransaction) -> bytes:
         version = read_graph_version(tx)
-        kept = answers.get(version, question)
+        kept = answers.get(version, question) if path_index is not None else None
         if kept is not None:
             answered.engine = kept.engine
             return kept.body
@@ -156,7 +156,10 @@ def read_paths(
                 found=lambda answer: answer.found,
             )
         body = result.at_version(version).json()
-        answers.put(version, question, KeptAnswer(body, answered.engine))
+        if index is not None:
+            # The index's answers only: Cypher answers while the index is being built (or
+            # when it is off), and the header would keep saying so after it is ready.
+            answers.put(version, question, KeptAnswer(body, answered.engine))
         return body
 
     return answered.tag(JsonResponse(read(driver, settings, work)))
