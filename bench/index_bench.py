@@ -19,7 +19,7 @@ from app.core.config import Settings
 from bench.api_bench import Case, Percentiles, _percentiles
 from loaders.bulk.icews18 import parse_icews18
 from loaders.bulk.writer import BulkWriter
-from queries.paths import PathMode, PathsResult
+from queries.paths import PathMode, PathQuestion, PathsResult
 from queries.runner import run_read
 from queries.versions import read_graph_version
 from tindex.build import read_index
@@ -82,19 +82,16 @@ def _search(index: TemporalIndex, case: Case) -> Any:
     mode = PathMode(case.name)
 
     def work(tx: neo4j.ManagedTransaction) -> PathsResult:
-        return find_paths(
-            tx,
-            index,
-            source,
-            target,
-            scope,
-            filters,
+        question = PathQuestion(
+            source=source,
+            target=target,
+            scope=scope,
+            filters=filters,
             mode=mode,
             max_hops=max_hops,
             k=rest[0] if rest else 3,
-            include_generic=False,
-            deadline=Deadline(60),
-        ).result()
+        )
+        return find_paths(tx, index, question, Deadline(60)).result()
 
     return work
 

@@ -16,7 +16,7 @@ from itertools import islice
 from typing import Any, Generic, Protocol, TypeVar
 
 import neo4j
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from graph_schema.temporal import format_partial
 from queries.facts import (
@@ -43,6 +43,21 @@ class PathMode(StrEnum):
     SHORTEST = "shortest"
     K_SHORTEST = "k_shortest"
     TIME_RESPECTING = "time_respecting"
+
+
+class PathQuestion(BaseModel):
+    """One paths question, whichever engine answers it (and the identity of its answer)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    target: str
+    scope: TimeScope
+    filters: FactFilter = FactFilter()
+    mode: PathMode = PathMode.SHORTEST
+    max_hops: int = 4
+    k: int = 3
+    include_generic: bool = False
 
 
 class Interval(BaseModel):

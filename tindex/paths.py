@@ -14,11 +14,12 @@ import neo4j
 from pydantic import TypeAdapter
 
 from queries.index_feed import facts_by_relationship_id
-from queries.models import ActorRef, FactFilter, FactPublic, TimeScope
+from queries.models import ActorRef, FactPublic
 from queries.paths import (
     ROUTE_LIMIT,
     LaidPath,
     PathMode,
+    PathQuestion,
     PathsResult,
     k_shortest_paths,
     lay_out_journey,
@@ -138,64 +139,37 @@ def hop_facts(
 def find_paths(
     tx: neo4j.ManagedTransaction,
     index: TemporalIndex | None,
-    source: str,
-    target: str,
-    scope: TimeScope,
-    filters: FactFilter,
-    *,
-    mode: PathMode,
-    max_hops: int,
-    k: int,
-    include_generic: bool,
+    question: PathQuestion,
     deadline: Deadline,
 ) -> PathsAnswer:
-    """The paths answer for `mode`: searched on `index` when there is one (at the graph
-    version of `tx`), else by the Cypher search of queries/paths.py; the same answer."""
+    """The paths answer: searched on `index` when there is one (at the graph version of
+    `tx`), else by the Cypher search of queries/paths.py; the same answer."""
     if index is not None:
-        return index_paths(
-            tx,
-            index,
-            source,
-            target,
-            scope,
-            filters,
-            mode=mode,
-            max_hops=max_hops,
-            k=k,
-            include_generic=include_generic,
-            deadline=deadline,
-        )
-    if mode is PathMode.SHORTEST:
-        found = shortest_paths(tx, source, target, scope, filters, max_hops, include_generic)
-    elif mode is PathMode.K_SHORTEST:
-        found = k_shortest_paths(tx, source, target, scope, filters, max_hops, k, include_generic)
+        return index_paths(tx, index, question, deadline)
+    q = question
+    args = (tx, q.source, q.target, q.scope, q.filters, q.max_hops)
+    if q.mode is PathMode.SHORTEST:
+        found = shortest_paths(*args, q.include_generic)
+    elif q.mode is PathMode.K_SHORTEST:
+        found = k_shortest_paths(*args, q.k, q.include_generic)
     else:
-        found = time_respecting_paths(tx, source, target, scope, filters, max_hops, include_generic)
+        found = time_respecting_paths(*args, q.include_generic)
     return PathsAnswer(with_fact_endpoints(tx, found))
 
 
 def index_paths(
-    tx: neo4j.ManagedTransaction,
-    index: TemporalIndex,
-    source: str,
-    target: str,
-    scope: TimeScope,
-    filters: FactFilter,
-    *,
-    mode: PathMode,
-    max_hops: int,
-    k: int,
-    include_generic: bool,
-    deadline: Deadline,
+    tx: neo4j.ManagedTransaction, index: TemporalIndex, question: PathQuestion, deadline: Deadline
 ) -> PathsAnswer:
-    """The answer of queries.paths for `mode`, searched on the index (actor ids it does not
-    know have no paths, as in Cypher)."""
+    """The answer of queries.paths for the question, searched on the index (actor ids it
+    does not know have no paths, as in Cypher)."""
     empty = PathsAnswer(PathsResult(paths=[], truncated=False, graph_version=index.version))
     dense = index.actors.dense
-    if source not in dense or target not in dense:
+    if question.source not in dense or question.target not in dense:
         return empty
-    s, t = dense[source], dense[target]
-    view = make_view(index, Query.of(scope, filters, include_generic), (s, t))
+    s, t = dense[question.source], dense[question.target]
+    scope, mode, max_hops = question.scope, question.mode, question.max_hops
+    query = Query.of(scope, question.filters, question.include_generic)
+    view = make_view(index, query, (s, t))
     if mode is PathMode.TIME_RESPECTING:
         journey = earliest_arrival(view, s, t, max_hops, deadline)
         if journey is None:
@@ -212,7 +186,7 @@ def index_paths(
     if mode is PathMode.SHORTEST:
         found = all_shortest_routes(view, s, t, max_hops, ROUTE_LIMIT, deadline)
     else:
-        found = k_shortest_routes(view, s, t, max_hops, k, deadline)
+        found = k_shortest_routes(view, s, t, max_hops, question.k, deadline)
     if not found.routes:
         return empty
     pairs = {

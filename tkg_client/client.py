@@ -27,6 +27,7 @@ from queries.facts import actor_facts, facts_between
 from queries.models import FactFilter, TimeScope
 from queries.paths import (
     PathMode,
+    PathQuestion,
     PathsResult,
 )
 from queries.runner import run_read
@@ -348,19 +349,16 @@ class Client:
 
         def search(tx: neo4j.ManagedTransaction) -> PathsAnswer:
             a, b = resolve_all(tx, [("source", source), ("target", target)])
-            return find_paths(
-                tx,
-                self._index_at(tx),
-                a,
-                b,
-                scope,
-                filters,
+            question = PathQuestion(
+                source=a,
+                target=b,
+                scope=scope,
+                filters=filters,
                 mode=chosen,
                 max_hops=max_hops,
                 k=k,
-                include_generic=False,
-                deadline=Deadline(self.timeout),
             )
+            return find_paths(tx, self._index_at(tx), question, Deadline(self.timeout))
 
         def work(tx: neo4j.ManagedTransaction) -> PathsResult:
             # The version this answer was computed on, as the API gives it.

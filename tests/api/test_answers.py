@@ -41,7 +41,7 @@ def test_a_path_question_asked_again_is_not_searched_again_until_the_graph_chang
     searched: list[tuple[str, str]] = []
 
     def counted(*args: Any, **kwargs: Any) -> Any:
-        searched.append((args[2], args[3]))
+        searched.append((args[2].source, args[2].target))
         return find_paths(*args, **kwargs)
 
     monkeypatch.setattr(paths_route, "find_paths", counted)

@@ -22,7 +22,7 @@ from app.api.routes import paths as paths_route
 from app.core.config import Settings
 from app.main import create_app
 from queries.admin import ENDLESS_READ, running_transactions
-from queries.paths import PathsResult
+from queries.paths import PathQuestion, PathsResult
 from queries.runner import check_deadline
 from tests.utils import serve
 from tindex.paths import PathsAnswer
@@ -298,10 +298,8 @@ def test_expensive_queries_past_the_slots_wait_in_line_then_past_the_line_are_50
     started: list[str] = []
     entered, release = threading.Semaphore(0), threading.Event()
 
-    def slow(
-        tx: object, index: object, source: str, target: str, *args: object, **kw: object
-    ) -> PathsAnswer:
-        started.append(target)
+    def slow(tx: object, index: object, question: PathQuestion, deadline: object) -> PathsAnswer:
+        started.append(question.target)
         entered.release()
         release.wait(10)
         return PathsAnswer(PathsResult(paths=[], truncated=False))

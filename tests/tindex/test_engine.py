@@ -25,6 +25,7 @@ from loaders.curated import write_dataset
 from queries.models import FactFilter, TimeScope
 from queries.paths import (
     PathMode,
+    PathQuestion,
     PathsResult,
 )
 from tests.api.temporal_graphs import (
@@ -57,22 +58,20 @@ def both_engines(
     k: int = 3,
     include_generic: bool = False,
 ) -> tuple[PathsResult, PathsResult]:
+    question = PathQuestion(
+        source=source,
+        target=target,
+        scope=scope,
+        filters=filters,
+        mode=mode,
+        max_hops=max_hops,
+        k=k,
+        include_generic=include_generic,
+    )
+
     def work(tx: neo4j.ManagedTransaction) -> tuple[PathsResult, PathsResult]:
         by_index, by_cypher = (
-            find_paths(
-                tx,
-                engine,
-                source,
-                target,
-                scope,
-                filters,
-                mode=mode,
-                max_hops=max_hops,
-                k=k,
-                include_generic=include_generic,
-                deadline=Deadline(30),
-            ).result()
-            for engine in (index, None)
+            find_paths(tx, engine, question, Deadline(30)).result() for engine in (index, None)
         )
         return by_index, by_cypher
 
@@ -165,19 +164,8 @@ def test_a_search_past_its_budget_stops_with_a_timeout(
     for mode in PathMode:
 
         def work(tx: neo4j.ManagedTransaction, mode: PathMode = mode) -> PathsResult:
-            return index_paths(
-                tx,
-                index,
-                "prk",
-                "ukr",
-                scope,
-                FactFilter(),
-                mode=mode,
-                max_hops=4,
-                k=3,
-                include_generic=False,
-                deadline=Deadline(-1),
-            ).result()
+            question = PathQuestion(source="prk", target="ukr", scope=scope, mode=mode)
+            return index_paths(tx, index, question, Deadline(-1)).result()
 
         with (
             bundled.session(database=settings.neo4j_database) as session,

@@ -15,6 +15,7 @@ from graph_schema.errors import InvalidQueryError
 from queries.paths import (
     MAX_HOPS_LIMIT,
     PathMode,
+    PathQuestion,
     PathsResult,
 )
 from queries.versions import read_graph_version
@@ -101,6 +102,19 @@ def read_paths(
     deadline = Deadline(settings.query_timeout_seconds)
     answered = EngineRecord("X-Path-Engine")
 
+    # As asked, names and all: resolving them is part of working the answer out.
+    question = PathQuestion(
+        source=source,
+        target=target,
+        scope=scope,
+        filters=filters,
+        mode=mode,
+        max_hops=max_hops,
+        k=k,
+        include_generic=include_generic,
+    )
+    kept_as = AnswerCache.key("paths", question)
+
     def search(
         tx: neo4j.ManagedTransaction, ids: list[str], index: TemporalIndex | None
     ) -> PathsAnswer:
@@ -109,35 +123,12 @@ def read_paths(
             raise InvalidQueryError(
                 "target", target, f"is the source itself ({source_id}); a path joins two actors"
             )
-        return find_paths(
-            tx,
-            index,
-            source_id,
-            target_id,
-            scope,
-            filters,
-            mode=mode,
-            max_hops=max_hops,
-            k=k,
-            include_generic=include_generic,
-            deadline=deadline,
-        )
-
-    question = AnswerCache.key(
-        "paths",
-        source,
-        target,
-        mode,
-        max_hops,
-        k if mode is PathMode.K_SHORTEST else None,
-        include_generic,
-        scope,
-        filters,
-    )
+        between = question.model_copy(update={"source": source_id, "target": target_id})
+        return find_paths(tx, index, between, deadline)
 
     def work(tx: neo4j.ManagedTransaction) -> bytes:
         version = read_graph_version(tx)
-        kept = answers.get(version, question) if path_index is not None else None
+        kept = answers.get(version, kept_as) if path_index is not None else None
         if kept is not None:
             answered.engine = kept.engine
             return kept.body
@@ -159,7 +150,7 @@ def read_paths(
         if index is not None:
             # The index's answers only: Cypher answers while the index is being built (or
             # when it is off), and the header would keep saying so after it is ready.
-            answers.put(version, question, KeptAnswer(body, answered.engine))
+            answers.put(version, kept_as, KeptAnswer(body, answered.engine))
         return body
 
     return answered.tag(JsonResponse(read(driver, settings, work)))
